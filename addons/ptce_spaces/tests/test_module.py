@@ -1,0 +1,15 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class PtceSpacesTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test ptce_spaces module"
+    module = 'ptce_spaces'
+    extras = ['scic_members']
+
+
+del ModuleTestCase

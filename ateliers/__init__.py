@@ -1,0 +1,1 @@
+"""Command-line tool and shared setup of Les Ateliers ERP."""

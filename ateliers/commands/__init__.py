@@ -1,0 +1,1 @@
+"""Sub-commands of the ateliers tool, one file per module."""

@@ -1,0 +1,111 @@
+"""pytest set-up shared by every test of the project.
+
+Two things Tryton's own runner does that pytest does not:
+- choose the backend and a database cache before trytond is imported;
+- run the ``scenario_*.rst`` doctests (Tryton loads them through unittest's
+  ``load_tests``, which pytest ignores) with Tryton's doctest settings.
+"""
+import datetime
+import doctest
+import hashlib
+import os
+import pathlib
+import subprocess
+import unittest
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent
+
+
+def _source_key():
+    "Key of the database cache: the sources that shape the schema and data"
+    try:
+        files = subprocess.run(
+            ['git', 'ls-files', '-s', 'addons', 'ateliers'], cwd=ROOT,
+            capture_output=True, check=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        files = ''
+    digest = hashlib.sha1(files.encode())
+    # Uncommitted edits count too, so a warm cache is never stale while
+    # developing.
+    for path in sorted(ROOT.glob('addons/*/**/*')):
+        if path.is_file() and path.suffix in {'.py', '.xml', '.cfg', '.po'}:
+            digest.update(path.read_bytes())
+    for path in sorted(ROOT.glob('ateliers/*.py')):
+        digest.update(path.read_bytes())
+    # The set-up creates the fiscal year of today.
+    digest.update(datetime.date.today().isoformat().encode())
+    return digest.hexdigest()[:16]
+
+
+os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
+_backend = os.environ['TRYTOND_DATABASE__URI'].split(':', 1)[0]
+if 'DB_CACHE' not in os.environ:
+    os.environ['DB_CACHE'] = str(
+        pathlib.Path(os.environ.get(
+                'ATELIERS_CACHE', ROOT / '.cache')) / 'db'
+        / f'{_backend}-{_source_key()}')
+os.environ.setdefault('TRYTOND_EMAIL__FROM', 'erp@les-ateliers.test')
+
+
+def pytest_collect_file(file_path, parent):
+    if (file_path.suffix == '.rst'
+            and file_path.name.startswith('scenario_')
+            and file_path.parent.name == 'tests'):
+        return ScenarioFile.from_parent(parent, path=file_path)
+
+
+class ScenarioFile(pytest.File):
+    def collect(self):
+        import json
+        config = self.path.with_suffix('.json')
+        if config.exists():
+            configs = json.loads(config.read_text())
+        else:
+            configs = [{}]
+        for i, globs in enumerate(configs):
+            name = self.path.stem if len(configs) == 1 else (
+                f'{self.path.stem}[{i}]')
+            yield ScenarioItem.from_parent(self, name=name, globs=globs)
+
+
+class ScenarioFailure(Exception):
+    pass
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, globs, **kwargs):
+        super().__init__(**kwargs)
+        self.globs = globs
+
+    def runtest(self):
+        # Same flags, checker and set-up as trytond's load_doc_tests
+        from trytond import backend
+        from trytond.tests.test_tryton import (
+            STRIP_DECIMAL, doctest_checker, doctest_setup,
+            doctest_teardown)
+        optionflags = (
+            doctest.REPORT_ONLY_FIRST_FAILURE
+            | doctest.ELLIPSIS
+            | doctest.IGNORE_EXCEPTION_DETAIL)
+        if backend.name == 'sqlite':
+            optionflags |= STRIP_DECIMAL
+        suite = doctest.DocFileSuite(
+            str(self.path), module_relative=False, globs=dict(self.globs),
+            setUp=doctest_setup, tearDown=doctest_teardown,
+            encoding='utf-8', checker=doctest_checker,
+            optionflags=optionflags)
+        result = unittest.TestResult()
+        suite.run(result)
+        problems = result.errors + result.failures
+        if problems:
+            raise ScenarioFailure('\n'.join(text for _, text in problems))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ScenarioFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f'scenario: {self.name}'
