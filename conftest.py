@@ -83,8 +83,11 @@ class ScenarioItem(pytest.Item):
         # Same flags, checker and set-up as trytond's load_doc_tests
         from trytond import backend
         from trytond.tests.test_tryton import (
-            STRIP_DECIMAL, doctest_checker, doctest_setup,
-            doctest_teardown)
+            STRIP_DECIMAL,
+            doctest_checker,
+            doctest_setup,
+            doctest_teardown,
+        )
         optionflags = (
             doctest.REPORT_ONLY_FIRST_FAILURE
             | doctest.ELLIPSIS

@@ -29,7 +29,8 @@ def prepare(config_file=None):
 
     Must run before anything imports trytond's pool or backend."""
     if config_file:
-        os.environ['TRYTOND_CONFIG'] = str(pathlib.Path(config_file).absolute())
+        os.environ['TRYTOND_CONFIG'] = str(
+            pathlib.Path(config_file).absolute())
     if not os.environ.get('TRYTOND_CONFIG'):
         os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
         os.environ.setdefault(

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the project with its test extras in .venv and run the whole test
+# suite (lint, module tests, scenarios, cross-module tests).
+# Backend: SQLite by default; PostgreSQL when TRYTOND_DATABASE__URI is a
+# postgresql:// URI. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+.venv/bin/ruff check .
+
+# The freshly activated test databases are cached, keyed on the sources
+# (see conftest.py), outside the work tree so that later runs are warm.
+export ATELIERS_CACHE=${ATELIERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/les-ateliers}
+status=0
+.venv/bin/python -m pytest -q -ra "$@" || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "No test was collected: this is a failure." >&2
+fi
+exit "$status"

@@ -1,0 +1,127 @@
+"""Smoke tests of the deployment: `ateliers init` builds a database, then
+a real client logs in over the network to `ateliers serve` and to trytond
+started with the production configuration (config/trytond.conf)."""
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+ROOT = pathlib.Path(__file__).parent.parent
+BIN = pathlib.Path(sys.executable).parent
+URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+POSTGRESQL = URI.startswith('postgresql')
+CACHE = pathlib.Path(os.environ.get('ATELIERS_CACHE', ROOT / '.cache'))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, process, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(
+                f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory):
+    "A fresh database made by `ateliers init`, and the environment to use it"
+    home = tmp_path_factory.mktemp('home')
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith(('TRYTOND_', 'DB_'))}
+    env.update(ATELIERS_HOME=str(home), TRYTOND_DATABASE__URI=URI,
+        TRYTOND_DATABASE__PATH=str(home / 'db'),
+        # The web client is fetched from npm once and kept in the cache
+        TRYTOND_WEB__ROOT=str(CACHE / 'sao' / 'package'))
+    database = f'smoke_{uuid.uuid4().hex[:8]}'
+    subprocess.run([BIN / 'ateliers', 'init', '--database', database],
+        env=env, check=True, capture_output=True, text=True)
+    password = (home / f'{database}.admin-password').read_text().strip()
+    yield env, database, password
+    if POSTGRESQL:
+        subprocess.run(['dropdb', '--if-exists', '-h', '127.0.0.1',
+                '-U', 'postgres', database], check=False)
+
+
+def login_and_read_company(port, database, password):
+    "Log in as a real client (proteus over XML-RPC) and read the company"
+    from proteus import Model
+    from proteus import config as pconfig
+    config = pconfig.set_xmlrpc(
+        f'http://admin:{password}@127.0.0.1:{port}/{database}/rpc/')
+    try:
+        Company = Model.get('company.company', config=config)
+        company, = Company.find([])
+        return company.rec_name, company.currency.code
+    finally:
+        pconfig._CONFIG.current = None
+
+
+@pytest.fixture
+def server():
+    processes = []
+
+    def start(args, env):
+        process = subprocess.Popen(args, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        processes.append(process)
+        return process
+    yield start
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.mark.skipif(not shutil.which('npm'), reason="npm is needed")
+def test_serve_web_client_and_login(site, server):
+    "`ateliers serve` serves the web client and answers a real client"
+    env, database, password = site
+    port = free_port()
+    process = server([BIN / 'ateliers', 'serve', '--database', database,
+            '--port', str(port)], env)
+    index = wait_for(f'http://127.0.0.1:{port}/', process, timeout=300)
+    assert b'sao' in index.lower() or b'tryton' in index.lower()
+    assert login_and_read_company(port, database, password) == (
+        'Les Ateliers SCIC', 'EUR')
+
+
+@pytest.mark.skipif(not POSTGRESQL,
+    reason="the production configuration targets PostgreSQL")
+def test_production_config(site, server, tmp_path):
+    "trytond runs with config/trytond.conf as in docker-compose.yml"
+    env, database, password = site
+    port = free_port()
+    # What the containers provide: the listen address and folders of this
+    # machine instead of the image's (a later file wins)
+    local = tmp_path / 'local.conf'
+    local.write_text(
+        f"[web]\nlisten = 127.0.0.1:{port}\nroot = {tmp_path}\n"
+        f"num_proxies = 0\n[database]\npath = {tmp_path}\n")
+    (tmp_path / 'index.html').write_text('<html>sao</html>')
+    process = server([BIN / 'trytond',
+            '-c', ROOT / 'config' / 'trytond.conf', local,
+            '--logconf', ROOT / 'config' / 'logging.conf',
+            '-d', database], env)
+    wait_for(f'http://127.0.0.1:{port}/', process)
+    assert login_and_read_company(port, database, password) == (
+        'Les Ateliers SCIC', 'EUR')
