@@ -29,6 +29,9 @@ class Group(click.Group):
             return super().invoke(ctx)
         except ToolError as error:
             raise click.ClickException(str(error))
+        except (click.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
         except Exception as error:
             # UserError and friends carry a message meant for the user
             from trytond.exceptions import UserError, UserWarning
@@ -37,7 +40,12 @@ class Group(click.Group):
                 if getattr(error, 'description', None):
                     message += ' ' + error.description
                 raise click.ClickException(message)
-            raise
+            if os.environ.get('ATELIERS_DEBUG'):
+                raise
+            # Anything else (database unreachable, bad file...): one line;
+            # ATELIERS_DEBUG=1 shows the traceback.
+            raise click.ClickException(
+                f"{type(error).__name__}: {error}".strip().splitlines()[0])
 
 
 database_option = click.option(

@@ -125,3 +125,36 @@ def test_production_config(site, server, tmp_path):
     wait_for(f'http://127.0.0.1:{port}/', process)
     assert login_and_read_company(port, database, password) == (
         'Les Ateliers SCIC', 'EUR')
+
+
+def test_init_keeps_existing_database(site):
+    "Re-running init does not destroy the database (only --reset does)"
+    env, database, password = site
+    run = subprocess.run([BIN / 'ateliers', 'init', '--database', database],
+        env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert 'existe déjà' in run.stdout
+    assert login_rpc_free(env, database) == 'Les Ateliers SCIC'
+
+
+def login_rpc_free(env, database):
+    "Read the company name in-process through the tool's transaction"
+    run = subprocess.run([sys.executable, '-c',
+            'from ateliers import environment\n'
+            'environment.prepare()\n'
+            f'with environment.transaction({database!r}) as pool:\n'
+            '    print(pool.get("company.company").search([])[0].rec_name)'],
+        env=env, capture_output=True, text=True, check=True)
+    return run.stdout.strip()
+
+
+def test_errors_are_one_line(site):
+    "A user error is one line on standard error, with a non-zero exit code"
+    env, database, password = site
+    run = subprocess.run(
+        [BIN / 'ateliers', 'serve', '--database', 'missing_database'],
+        env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.strip().count('\n') == 0
+    assert "n'existe pas" in run.stderr
+    assert 'Traceback' not in run.stderr
