@@ -41,11 +41,43 @@ def _source_key():
 
 os.environ.setdefault('TRYTOND_DATABASE__URI', 'sqlite://')
 _backend = os.environ['TRYTOND_DATABASE__URI'].split(':', 1)[0]
+_cache = pathlib.Path(os.environ.get('ATELIERS_CACHE', ROOT / '.cache'))
+_key = _source_key()
 if 'DB_CACHE' not in os.environ:
-    os.environ['DB_CACHE'] = str(
-        pathlib.Path(os.environ.get(
-                'ATELIERS_CACHE', ROOT / '.cache')) / 'db'
-        / f'{_backend}-{_source_key()}')
+    if _backend == 'postgresql' and os.environ.get('ATELIERS_PG_TEMPLATES'):
+        # Template databases are the fastest cache but trytond names them
+        # after the module list only: drop them when the sources changed.
+        # Only for a server used by one test run at a time (CI).
+        os.environ['DB_CACHE'] = 'postgresql://'
+    else:
+        os.environ['DB_CACHE'] = str(
+            _cache / 'db' / f'{_backend}-{_key}')
+
+
+def _drop_stale_templates():
+    marker = _cache / 'db' / 'postgresql-templates.key'
+    if marker.exists() and marker.read_text() == _key:
+        return
+    from trytond.tests.test_tryton import DB_CACHE
+    from trytond.transaction import Transaction
+    if DB_CACHE != 'postgresql://':
+        return
+    with Transaction().start(
+            None, 0, close=True, autocommit=True) as transaction:
+        # Not Database.list(): it caches its answer for the whole run
+        with transaction.connection.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database "
+                "WHERE datname LIKE 'test-%%'")
+            names = [name for name, in cursor]
+        for name in names:
+            transaction.database.drop(transaction.connection, name)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(_key)
+
+
+def pytest_sessionstart(session):
+    if _backend == 'postgresql':
+        _drop_stale_templates()
 os.environ.setdefault('TRYTOND_EMAIL__FROM', 'erp@les-ateliers.test')
 
 
