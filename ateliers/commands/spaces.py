@@ -1,7 +1,154 @@
-"""Sub-commands of the `ateliers` tool for this module.
+"""Sub-commands of the `ateliers` tool for the spaces module (ptce_spaces).
 
-Add click groups or commands to COMMANDS; they are added to the main tool.
-Use ``environment.transaction(database)`` to work on the database.
+``ateliers rents invoice --database DB --period 2026-12 [--post]`` creates
+the rent invoices of a month.  The leases are processed in batches, each
+committed on its own: after a crash, running the command again invoices
+only what is missing (the pair lease + period is unique in the database).
 """
+import datetime
+import os
+from decimal import Decimal
 
-COMMANDS = []
+import click
+
+from ateliers import environment
+from ateliers.environment import ToolError
+
+database_option = click.option(
+    '--database', '-d', default=lambda: os.environ.get(
+        'ATELIERS_DATABASE', 'ateliers'),
+    show_default='ateliers (or ATELIERS_DATABASE)',
+    help="Name of the database.")
+
+
+def parse_period(value):
+    "The first day of the month written YYYY-MM"
+    try:
+        return datetime.datetime.strptime(value, '%Y-%m').date()
+    except ValueError:
+        raise ToolError(
+            f"Période « {value} » invalide : attendu AAAA-MM, "
+            "par exemple 2026-12.")
+
+
+def leases_due(pool, date):
+    "Ids of the leases with a period due in the month and not invoiced yet"
+    from ptce_spaces.space import month_bounds
+    Lease = pool.get('ptce.lease')
+    Period = pool.get('ptce.lease.period')
+    start, end = month_bounds(date)
+    due = {}
+    for lease in Lease.leases_to_invoice(start, end):
+        period = lease.due_period(start, end)
+        if period:
+            due[lease.id] = period[0]
+    done = 0
+    if due:
+        for period in Period.search([('lease', 'in', list(due))]):
+            if due.get(period.lease.id) == period.start_date:
+                del due[period.lease.id]
+                done += 1
+    return sorted(due), done
+
+
+def run(database, func, readonly=False):
+    """Run func(pool) in one transaction as admin with the company in the
+    context, committed at the end.  Like the RPC dispatcher, restart the
+    transaction with the tables locked when trytond asks for it (strict
+    invoice sequences)."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    if not environment.database_exists(database):
+        raise ToolError(
+            f"La base « {database} » n'existe pas : lancez "
+            f"« ateliers init --database {database} ».")
+    pool = Pool(database)
+    pool.init()
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(
+                    database, 0, readonly=readonly, **extras) as tx:
+                User = pool.get('res.user')
+                admin, = User.search([('login', '=', 'admin')])
+                with Transaction().set_user(admin.id):
+                    context = User.get_preferences(context_only=True)
+                    with Transaction().set_context(
+                            context, _check_access=False):
+                        result = func(pool)
+                if not readonly:
+                    tx.commit()
+                return result
+        except TransactionError as error:
+            error.fix(extras)
+
+
+def find_due(database, date):
+    return run(database, lambda pool: leases_due(pool, date), readonly=True)
+
+
+def invoice_rents(database, date, post=False, batch_size=100,
+        progress=None, due=None):
+    """Invoice the month of date in batches, one transaction per batch.
+
+    Returns a dict: created, already (periods invoiced before),
+    untaxed and total amounts."""
+    ids, already = due or find_due(database, date)
+    result = {
+        'created': 0, 'already': already, 'leases': len(ids),
+        'untaxed': Decimal(0), 'total': Decimal(0), 'posted': 0,
+        }
+    def batch(pool, chunk):
+        Lease = pool.get('ptce.lease')
+        invoices = Lease.invoice_rents(date, Lease.browse(chunk), post=post)
+        return (
+            len(invoices),
+            sum(1 for i in invoices if i.state == 'posted'),
+            sum(i.untaxed_amount for i in invoices),
+            sum(i.total_amount for i in invoices))
+
+    for i in range(0, len(ids), batch_size):
+        chunk = ids[i:i + batch_size]
+        created, posted, untaxed, total = run(
+            database, lambda pool: batch(pool, chunk))
+        result['created'] += created
+        result['posted'] += posted
+        result['untaxed'] += untaxed
+        result['total'] += total
+        if progress:
+            progress(len(chunk))
+    return result
+
+
+@click.group()
+def rents():
+    "Rents of the spaces: invoicing of a month."
+
+
+@rents.command('invoice')
+@database_option
+@click.option('--period', required=True,
+    help="Month to invoice, as YYYY-MM (for example 2026-12).")
+@click.option('--post', is_flag=True, help="Post the invoices.")
+@click.option('--batch-size', default=100, show_default=True,
+    help="Leases invoiced per transaction.")
+def invoice(database, period, post, batch_size):
+    """Create the rent invoices of a month (one per lease and period).
+
+    Idempotent: a period already invoiced is never invoiced again."""
+    date = parse_period(period)
+    due = find_due(database, date)
+    with click.progressbar(
+            length=len(due[0]), label="Facturation des baux") as bar:
+        result = invoice_rents(
+            database, date, post=post, batch_size=batch_size,
+            progress=bar.update, due=due)
+    click.echo(
+        f"Période {period} : {result['created']} facture(s) créée(s)"
+        f" dont {result['posted']} comptabilisée(s), "
+        f"{result['already']} période(s) déjà facturée(s) ; "
+        f"montant HT {result['untaxed']:.2f} €, "
+        f"TTC {result['total']:.2f} €.")
+
+
+COMMANDS = [rents]

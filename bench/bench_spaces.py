@@ -1,0 +1,198 @@
+"""Benchmark of the rent run of ptce_spaces.
+
+    .venv/bin/python bench/bench_spaces.py [--backend sqlite|postgresql]
+        [--leases 1000] [--bookings 10000]
+
+1. Invoicing and posting one month for N leases through the module's
+   batched path (``ptce.lease.invoice_rents``: one create and one post per
+   batch of 100 leases, one transaction per batch, as ``ateliers rents
+   invoice`` does), against the stock path: the same invoices created and
+   posted one by one through ``account.invoice``, one transaction each.
+2. N booking inserts (confirmed, with the overlap check), in batches of 500
+   per transaction.
+
+The database is created fresh (SQLite in a temporary folder; PostgreSQL:
+database ``bench_spaces`` on TRYTOND_DATABASE__URI or 127.0.0.1).
+"""
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--backend', default='sqlite',
+    choices=['sqlite', 'postgresql'])
+parser.add_argument('--leases', type=int, default=1000)
+parser.add_argument('--bookings', type=int, default=10000)
+args = parser.parse_args()
+
+if args.backend == 'sqlite':
+    os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+    os.environ['TRYTOND_DATABASE__PATH'] = tempfile.mkdtemp()
+    os.environ['DB_NAME'] = 'bench_spaces'
+    path = os.path.join(
+        os.environ['TRYTOND_DATABASE__PATH'], 'bench_spaces.sqlite')
+    open(path, 'w').close()
+else:
+    os.environ.setdefault(
+        'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
+    os.environ['DB_NAME'] = 'bench_spaces'
+    import subprocess
+    subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
+            '--if-exists', 'bench_spaces'], check=True)
+    subprocess.run(['createdb', '-h', '127.0.0.1', '-U', 'postgres',
+            'bench_spaces'], check=True)
+os.environ.pop('DB_CACHE', None)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
+                __file__))))
+
+from decimal import Decimal  # noqa: E402
+
+from trytond.pool import Pool  # noqa: E402
+from trytond.tests.tools import activate_modules  # noqa: E402
+from trytond.transaction import Transaction, TransactionError  # noqa: E402
+
+from ateliers.setup import create_fiscal_year, setup_les_ateliers  # noqa: E402
+from ptce_spaces.tests.tools import setup_spaces  # noqa: E402
+
+DB = 'bench_spaces'
+
+
+def run(func):
+    "One transaction as admin, restarted with locks when trytond asks"
+    extras = {}
+    while True:
+        try:
+            with Transaction().start(DB, 0, **extras) as tx:
+                User = Pool().get('res.user')
+                admin, = User.search([('login', '=', 'admin')])
+                with tx.set_user(admin.id):
+                    context = User.get_preferences(context_only=True)
+                    with tx.set_context(context, _check_access=False):
+                        result = func(Pool())
+                tx.commit()
+                return result
+        except TransactionError as error:
+            error.fix(extras)
+
+
+def timed(label, func):
+    start = time.perf_counter()
+    result = func()
+    elapsed = time.perf_counter() - start
+    print(f'{label}: {elapsed:.1f} s', flush=True)
+    return elapsed, result
+
+
+def main():
+    t0 = time.perf_counter()
+    config = activate_modules('ptce_spaces', setup_les_ateliers)
+    create_fiscal_year(2027, config=config)
+    setup_spaces(config)
+    print(f'set-up ({args.backend}): {time.perf_counter() - t0:.1f} s',
+        flush=True)
+    n = args.leases
+
+    def create_leases(pool, prefix):
+        Party = pool.get('party.party')
+        Space = pool.get('ptce.space')
+        Lease = pool.get('ptce.lease')
+        Analytic = pool.get('analytic_account.account')
+        sector, = Analytic.search([('code', '=', 'CC')])
+        parties = Party.create([
+                {'name': f'Locataire {prefix}{i}', 'addresses': [
+                        ('create', [{'city': 'Castres'}])]}
+                for i in range(n)])
+        spaces = Space.create([{
+                    'code': f'{prefix}{i}', 'name': f'Bureau {prefix}{i}',
+                    'kind': 'office', 'area': Decimal(20),
+                    'sector': sector.id} for i in range(n)])
+        leases = Lease.create([{
+                    'reference': f'{prefix}{i}', 'tenant': p.id,
+                    'kind': 'professional', 'spaces': [('add', [s.id])],
+                    'start_date': dt.date(2026, 1, 1),
+                    'rent': Decimal(400 + i % 300),
+                    'charges': Decimal(50), 'index_kind': None,
+                    'frequency': 'monthly', 'term': 'advance',
+                    } for i, (p, s) in enumerate(zip(parties, spaces))])
+        Lease.write(leases, {'state': 'running'})
+        return [l.id for l in leases]
+
+    batched_ids = run(lambda pool: create_leases(pool, 'A'))
+    stock_ids = run(lambda pool: create_leases(pool, 'B'))
+    date = dt.date(2026, 12, 1)
+
+    # Module path: batches of 100 per transaction
+    def batched():
+        count = 0
+        for i in range(0, n, 100):
+            chunk = batched_ids[i:i + 100]
+
+            def batch(pool):
+                Lease = pool.get('ptce.lease')
+                return len(Lease.invoice_rents(
+                        date, Lease.browse(chunk), post=True))
+            count += run(batch)
+        return count
+    t_batched, count = timed(
+        f'module batched path, {n} leases invoiced and posted', batched)
+    assert count == n, count
+
+    # Stock path: the same invoices created and posted one by one
+    def stock():
+        from ptce_spaces.space import month_bounds
+        start, end = month_bounds(date)
+        for lease_id in stock_ids:
+            def one(pool):
+                Lease = pool.get('ptce.lease')
+                Invoice = pool.get('account.invoice')
+                Configuration = pool.get('ptce.spaces.configuration')
+                lease = Lease(lease_id)
+                key, first, last, days = lease.due_period(start, end)
+                invoice = lease._get_invoice(
+                    first, last, days, Configuration(1))
+                invoice.save()
+                Invoice.post([invoice])
+            run(one)
+    t_stock, _ = timed(
+        f'stock path, {n} invoices created and posted one by one', stock)
+    print(f'per invoice: module {1000 * t_batched / n:.0f} ms, '
+        f'stock {1000 * t_stock / n:.0f} ms; '
+        f'speed-up x{t_stock / t_batched:.2f}', flush=True)
+
+    # Bookings
+    m = args.bookings
+
+    def bookings():
+        def room(pool):
+            Space = pool.get('ptce.space')
+            Party = pool.get('party.party')
+            rooms = Space.create([{
+                        'code': f'SR{i}', 'name': f'Salle {i}',
+                        'kind': 'meeting_room', 'bookable': True,
+                        'hourly_price': Decimal(20)} for i in range(10)])
+            party, = Party.create([{'name': 'Réservant'}])
+            return [r.id for r in rooms], party.id
+        rooms, party = run(room)
+        base = dt.datetime(2026, 1, 1, 8)
+        for i in range(0, m, 500):
+            def batch(pool, i=i):
+                Booking = pool.get('ptce.booking')
+                Booking.create([{
+                            'space': rooms[j % 10], 'party': party,
+                            'state': 'confirmed',
+                            'start_datetime': base + dt.timedelta(
+                                hours=j // 10),
+                            'end_datetime': base + dt.timedelta(
+                                hours=j // 10, minutes=59),
+                            } for j in range(i, min(i + 500, m))])
+            run(batch)
+    t_book, _ = timed(f'{m} confirmed booking inserts with the overlap '
+        'check (batches of 500)', bookings)
+    print(f'bookings: {m / t_book:.0f} inserts/s', flush=True)
+
+
+if __name__ == '__main__':
+    main()
