@@ -1,0 +1,317 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""The registers (associates, movements) at a date, their documents and
+exports. The queries are set-based so that a register of 10,000 associates
+is read with a handful of queries."""
+import datetime
+from decimal import Decimal
+
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.report import Report
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateReport, StateView, Wizard
+
+REGISTER_COLUMNS = [
+    ('number', "N° associé"),
+    ('name', "Nom / Raison sociale"),
+    ('kind', "Type"),
+    ('category', "Catégorie"),
+    ('college', "Collège"),
+    ('admission_date', "Date d'admission"),
+    ('exit_date', "Date de sortie"),
+    ('shares', "Nombre de parts"),
+    ('subscribed', "Montant souscrit"),
+    ('called', "Montant appelé"),
+    ('paid', "Montant libéré"),
+    ('refund', "Montant à rembourser"),
+    ]
+KIND_LABELS = {
+    'person': "Personne physique", 'organisation': "Personne morale"}
+
+
+def register_lines(company, date=None):
+    """The register of associates at `date` (today by default): one dict
+    per associate admitted at that date or still holding shares or a
+    refund, ordered by number, with the keys of REGISTER_COLUMNS."""
+    pool = Pool()
+    Member = pool.get('scic.member')
+    Movement = pool.get('scic.share.movement')
+    Party = pool.get('party.party')
+    Category = pool.get('scic.category')
+    College = pool.get('scic.college')
+    date = date or datetime.date.today()
+    cursor = Transaction().connection.cursor()
+    member = Member.__table__()
+    party = Party.__table__()
+    balances = Movement.balances(None, date=date, company=company)
+    categories = {c.id: c.rec_name for c in Category.search([
+                ('active', 'in', [True, False])])}
+    colleges = {c.id: c.rec_name for c in College.search([
+                ('company', '=', int(company)),
+                ('active', 'in', [True, False])])}
+    cursor.execute(*member.join(party,
+            condition=member.party == party.id).select(
+            member.id, member.number, party.name, member.kind,
+            member.category, member.college, member.admission_date,
+            member.exit_date,
+            where=(member.company == int(company))
+            & (member.state != 'candidate')
+            & (member.admission_date <= date),
+            order_by=[member.number.asc, member.id.asc]))
+    lines = []
+    empty = Movement.empty_balance()
+    for (member_id, number, name, kind, category, college, admission_date,
+            exit_date) in cursor:
+        balance = balances.get(member_id, empty)
+        admission_date = _date(admission_date)
+        exit_date = _date(exit_date)
+        gone = exit_date and exit_date <= date
+        if gone and not balance['shares'] and not balance['refund']:
+            continue
+        lines.append({
+                'id': member_id,
+                'number': number or '',
+                'name': name,
+                'kind': KIND_LABELS.get(kind, kind),
+                'category': categories.get(category, ''),
+                'college': colleges.get(college, ''),
+                'admission_date': admission_date,
+                'exit_date': exit_date if gone else None,
+                'shares': balance['shares'],
+                'subscribed': balance['subscribed'],
+                'called': balance['called'],
+                'paid': balance['paid'],
+                'refund': balance['refund'],
+                })
+    return lines
+
+
+def _date(value):
+    # SQLite returns dates read by raw queries as text.
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def register_totals(lines):
+    totals = {'count': len(lines)}
+    for key in ['shares', 'subscribed', 'called', 'paid', 'refund']:
+        totals[key] = sum((line[key] for line in lines),
+            0 if key == 'shares' else Decimal(0))
+    return totals
+
+
+def movement_lines(company, date=None):
+    "The confirmed movements up to `date`, in register order"
+    pool = Pool()
+    Movement = pool.get('scic.share.movement')
+    domain = [
+        ('company', '=', int(company)),
+        ('state', '=', 'confirmed'),
+        ]
+    if date:
+        domain.append(('date', '<=', date))
+    return Movement.search(domain, order=[('number', 'ASC')])
+
+
+def write_csv(path, lines):
+    import csv
+    with open(path, 'w', newline='', encoding='utf-8') as fp:
+        writer = csv.writer(fp, delimiter=';')
+        writer.writerow([label for _, label in REGISTER_COLUMNS])
+        for line in lines:
+            writer.writerow([_text(line[key]) for key, _ in REGISTER_COLUMNS])
+
+
+def write_xlsx(path, lines):
+    from openpyxl import Workbook
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Registre des associés")
+    sheet.append([label for _, label in REGISTER_COLUMNS])
+    for line in lines:
+        sheet.append([
+                float(v) if isinstance(v, Decimal) else v
+                for v in (line[key] for key, _ in REGISTER_COLUMNS)])
+    workbook.save(path)
+
+
+def _text(value):
+    if value is None:
+        return ''
+    if isinstance(value, datetime.date):
+        return value.strftime('%d/%m/%Y')
+    return str(value)
+
+
+class PrintRegisterStart(ModelView):
+    "Print SCIC Register"
+    __name__ = 'scic.register.print.start'
+    company = fields.Many2One('company.company', "Company", required=True)
+    date = fields.Date("Date", required=True)
+    register = fields.Selection([
+            ('members', "Register of Associates"),
+            ('movements', "Register of Movements"),
+            ], "Register", required=True)
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_date(cls):
+        return datetime.date.today()
+
+    @classmethod
+    def default_register(cls):
+        return 'members'
+
+
+class PrintRegister(Wizard):
+    "Print SCIC Register"
+    __name__ = 'scic.register.print'
+    start = StateView('scic.register.print.start',
+        'scic_members.register_print_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('scic.member_register')
+
+    def transition_print_(self):
+        return 'end'
+
+    def do_print_(self, action):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        if self.start.register == 'movements':
+            action_report, = ActionReport.search([
+                    ('report_name', '=', 'scic.movement_register')])
+            action = action_report.action.get_action_value()
+        return action, {
+            'company': self.start.company.id,
+            'date': self.start.date,
+            }
+
+
+class AttestationStart(ModelView):
+    "Print SCIC Attestation"
+    __name__ = 'scic.attestation.print.start'
+    date = fields.Date("Date", required=True,
+        help="The shares held at this date are attested.")
+
+    @classmethod
+    def default_date(cls):
+        return datetime.date.today()
+
+
+class PrintAttestation(Wizard):
+    "Print SCIC Attestation"
+    __name__ = 'scic.attestation.print'
+    start = StateView('scic.attestation.print.start',
+        'scic_members.attestation_print_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'print_', 'tryton-print', default=True),
+            ])
+    print_ = StateReport('scic.attestation')
+
+    def do_print_(self, action):
+        return action, {
+            'ids': [r.id for r in self.records],
+            'date': self.start.date,
+            }
+
+
+class ScicReport(Report):
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Company = pool.get('company.company')
+        context = super().get_context(records, header, data)
+        company_id = data.get('company') or Transaction().context.get(
+            'company')
+        context['company'] = Company(company_id) if company_id else None
+        context['at_date'] = data.get('date') or datetime.date.today()
+        context['format_amount'] = _format_amount
+        context['format_date'] = _format_date
+        return context
+
+
+def _format_amount(value):
+    value = Decimal(value or 0).quantize(Decimal('0.01'))
+    integer, decimals = f'{value:.2f}'.split('.')
+    sign = '-' if integer.startswith('-') else ''
+    integer = integer.lstrip('-')
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    return f"{sign}{' '.join(groups)},{decimals} €"
+
+
+def _format_date(value):
+    return value.strftime('%d/%m/%Y') if value else ''
+
+
+class SubscriptionForm(ScicReport):
+    "Bulletin de souscription"
+    __name__ = 'scic.subscription_form'
+
+
+class Attestation(ScicReport):
+    "Attestation de détention de parts"
+    __name__ = 'scic.attestation'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Member = pool.get('scic.member')
+        context = super().get_context(records, header, data)
+        holdings = []
+        for member in records:
+            holdings.append((member, Member.get_holdings_data(
+                        member.party, context['at_date'], member.company)))
+        context['holdings'] = holdings
+        return context
+
+
+class MemberRegister(ScicReport):
+    "Registre des associés"
+    __name__ = 'scic.member_register'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        lines = register_lines(context['company'], context['at_date'])
+        context['lines'] = lines
+        context['totals'] = register_totals(lines)
+        return context
+
+
+class MovementRegister(ScicReport):
+    "Registre des mouvements"
+    __name__ = 'scic.movement_register'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['movements'] = movement_lines(
+            context['company'], context['at_date'])
+        return context
+
+
+class ConvocationList(ScicReport):
+    "Liste des associés convoqués"
+    __name__ = 'scic.assembly.convocation_list'
+
+
+class AttendanceSheet(ScicReport):
+    "Feuille de présence"
+    __name__ = 'scic.assembly.attendance_sheet'
+
+
+class Minutes(ScicReport):
+    "Procès-verbal"
+    __name__ = 'scic.assembly.minutes'
+
+

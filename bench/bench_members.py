@@ -1,0 +1,189 @@
+"""Benchmark of scic_members: import of a 10,000-associate register,
+export of the register (10,000 associates, 50,000 movements), tally of an
+assembly with 10,000 voters.
+
+    .venv/bin/python bench/bench_members.py [--backend sqlite|postgresql]
+        [--associates 10000]
+
+Creates a throw-away database (SQLite in memory, or PostgreSQL database
+``bench_scic_members`` on 127.0.0.1), prints one line per step.
+"""
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
+    default='sqlite')
+parser.add_argument('--associates', type=int, default=10000)
+args = parser.parse_args()
+
+if args.backend == 'postgresql':
+    os.environ['TRYTOND_DATABASE__URI'] = 'postgresql://postgres@127.0.0.1:5432/'
+    os.environ['DB_NAME'] = 'bench_scic_members'
+else:
+    os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
+    os.environ['DB_NAME'] = ':memory:'
+os.environ.pop('DB_CACHE', None)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+
+from proteus import Model  # noqa: E402
+from trytond.tests.tools import activate_modules  # noqa: E402
+
+from ateliers.setup import setup_les_ateliers  # noqa: E402
+from scic_members.tests.tools import call, make_xls  # noqa: E402
+
+N = args.associates
+
+
+def step(label, function):
+    start = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - start
+    print(f"{args.backend:10} {label:55} {elapsed:7.2f} s", flush=True)
+    return result
+
+
+print(f"Setting up the database ({args.backend})…", flush=True)
+if args.backend == 'postgresql':
+    import subprocess
+    subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
+            '--if-exists', 'bench_scic_members'], check=True)
+    subprocess.run(['createdb', '-h', '127.0.0.1', '-U', 'postgres',
+            'bench_scic_members'], check=True)
+config = activate_modules(
+    ['scic_members', 'analytic_account', 'account_invoice'],
+    setup_les_ateliers)
+Company = Model.get('company.company')
+company, = Company.find([])
+company.scic_share_value = Decimal(50)
+company.scic_colleges_used = True
+company.save()
+College = Model.get('scic.college')
+colleges = [College(name=n, weight=Decimal(w)) for n, w in [
+        ("Salariés", 30), ("Usagers", 25), ("Entreprises", 30),
+        ("Soutiens", 15)]]
+College.save(colleges)
+CATEGORIES = ["Salariés", "Bénéficiaires et usagers", "Producteurs",
+    "Soutiens et autres"]
+
+rows = []
+for i in range(N):
+    organisation = i % 5 == 0
+    shares = 1 + i % 20
+    rows.append([
+            '', 'PM' if organisation else 'PP', f"Associé {i:05d}",
+            '' if organisation else "Prénom", '', f"a{i}@example.org",
+            f"{i} rue Méridonde", '81100', 'Castres',
+            CATEGORIES[i % 4], colleges[i % 4].name,
+            datetime.date(2016, 1, 1) + datetime.timedelta(days=i % 3000),
+            shares, shares * 50 / 4 if i % 2 else shares * 50, None])
+content = make_xls(rows)
+print(f"Workbook: {N} rows, {len(content) // 1024} KiB", flush=True)
+
+
+def import_():
+    from scic_members.register_import import import_register
+    return call(config, lambda pool, company: import_register(
+            content, company, filename='bench.xls'))
+
+
+count = step(f"import of {N} associates (.xls, all rules)", import_)
+assert count == N, count
+
+
+def add_movements(pool, company):
+    "40,000 more confirmed movements (calls and payments), raw inserts"
+    Movement = pool.get('scic.share.movement')
+    Member = pool.get('scic.member')
+    from trytond.transaction import Transaction
+    table = Movement.__table__()
+    cursor = Transaction().connection.cursor()
+    members = Member.search([], order=[('id', 'ASC')])
+    columns = [table.company, table.number, table.date, table.kind,
+        table.member, table.amount, table.state, table.opening,
+        table.shares_delta, table.subscribed_delta, table.called_delta,
+        table.paid_delta, table.refund_delta, table.create_uid,
+        table.create_date]
+    values = []
+    number = 10 ** 6
+    today = datetime.date.today()
+    now = datetime.datetime.now()
+    for i in range(40000):
+        member = members[i % len(members)]
+        kind = 'call' if i % 2 == 0 else 'payment'
+        amount = Decimal('0.01')
+        number += 1
+        values.append([company.id, f'B{number}', today, kind, member.id,
+                amount, 'confirmed', False, 0, Decimal(0),
+                amount if kind == 'call' else Decimal(0),
+                amount if kind == 'payment' else Decimal(0), Decimal(0),
+                0, now])
+    for start in range(0, len(values), 1000):
+        cursor.execute(*table.insert(columns, values[start:start + 1000]))
+
+
+call(config, add_movements)
+
+
+def export(suffix):
+    from scic_members import share_register
+    register_lines = share_register.register_lines
+    write_csv, write_xlsx = share_register.write_csv, share_register.write_xlsx
+    path = os.path.join(tempfile.mkdtemp(), 'registre' + suffix)
+
+    def function(pool, company):
+        lines = register_lines(company, datetime.date.today())
+        (write_csv if suffix == '.csv' else write_xlsx)(path, lines)
+        return lines
+    return call(config, function)
+
+
+lines = step(f"register export CSV ({N} associates, 50,000 movements)",
+    lambda: export('.csv'))
+assert len(lines) == N
+step(f"register export XLSX ({N} associates, 50,000 movements)",
+    lambda: export('.xlsx'))
+
+
+def prepare_assembly(pool, company):
+    Assembly = pool.get('scic.assembly')
+    Attendee = pool.get('scic.assembly.attendee')
+    Resolution = pool.get('scic.assembly.resolution')
+    Ballot = pool.get('scic.assembly.ballot')
+    today = datetime.date.today()
+    assembly, = Assembly.create([{
+                'name': "AG", 'date': today, 'convocation_date': today,
+                'company': company.id}])
+    Assembly.convene([assembly])
+    attendees = Attendee.search([('assembly', '=', assembly.id)])
+    Attendee.write(attendees, {'attendance': 'present'})
+    resolution, = Resolution.create([{
+                'assembly': assembly.id, 'title': "Comptes"}])
+    Ballot.create([{
+                'resolution': resolution.id, 'attendee': a.id,
+                'vote': ['yes', 'yes', 'no', 'abstain'][i % 4]}
+            for i, a in enumerate(attendees)])
+    return resolution.id
+
+
+resolution_id = step(
+    f"assembly: convene {N}, mark present, enter {N} ballots",
+    lambda: call(config, prepare_assembly))
+
+
+def tally(pool, company):
+    Resolution = pool.get('scic.assembly.resolution')
+    resolution = Resolution(resolution_id)
+    Resolution.tally([resolution])
+    resolution = Resolution(resolution_id)
+    return resolution.result, resolution.result_state
+
+
+result = step(f"tally of an assembly with {N} voters (weighted)",
+    lambda: call(config, tally))
+print(f"result {result}")
