@@ -92,22 +92,17 @@ def init(database, demo, reset, language, year):
     password_file = environment.password_file(database)
     env = dict(os.environ, TRYTONPASSFILE=str(password_file),
         TRYTOND_DATABASE__LANGUAGE=language)
-    steps = [
-        ("Création des tables", ['--all']),
-        ("Installation des modules",
-            ['-u', *MODULES, '--activate-dependencies', '-l', language]),
-        ]
-    with click.progressbar(length=len(steps) + 2,
-            label="Initialisation") as bar:
-        for label, args in steps:
-            bar.label = label
-            run = subprocess.run([_bin('trytond-admin'), '-d', database,
-                    '--email', 'admin@les-ateliers.test', *args],
-                env=env, capture_output=True, text=True)
-            if run.returncode:
-                sys.stderr.write(run.stderr[-4000:])
-                raise ToolError(f"trytond-admin a échoué ({label}).")
-            bar.update(1)
+    with click.progressbar(length=3, label="Initialisation") as bar:
+        bar.label = "Installation des modules"
+        # One run creates the base tables and activates the modules
+        run = subprocess.run([_bin('trytond-admin'), '-d', database,
+                '--email', 'admin@les-ateliers.test',
+                '-u', *MODULES, '--activate-dependencies', '-l', language],
+            env=env, capture_output=True, text=True)
+        if run.returncode:
+            sys.stderr.write(run.stderr[-4000:])
+            raise ToolError("trytond-admin a échoué : voir ci-dessus.")
+        bar.update(1)
         bar.label = "Société et plan comptable"
         config = _proteus(database, language)
         from .setup import setup_les_ateliers
