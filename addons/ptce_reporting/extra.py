@@ -18,3 +18,8 @@ def has_model(name):
 def extra_blockers(fiscalyear):
     "Closing blockers from the optional modules"
     return []
+
+
+def indicator_functions():
+    "Indicators over the optional modules: {code: function}"
+    return {}

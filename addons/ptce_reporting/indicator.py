@@ -1,0 +1,485 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Registers the funders ask about (activities, jobs, visitors) and the
+indicators computed over them and the ledger (../shared/indicators.md).
+
+Every indicator is one or two SQL aggregations grouped by year, month and
+key over the year and the previous one; Python only reshapes the few rows
+returned."""
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from sql import Literal
+from sql.aggregate import Count, Sum
+from sql.conditionals import Coalesce
+from sql.functions import Extract
+from sql.operators import Like
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+CONTRACT_TYPES = [
+    ('cdi', "Permanent (CDI)"),
+    ('cdd', "Fixed-term (CDD)"),
+    ('insertion', "Integration (insertion)"),
+    ('apprentice', "Apprentice"),
+    ('other', "Other"),
+    ]
+
+INDICATORS = [
+    ('REVENUE', "Revenue per sector", 'EUR'),
+    ('SELF', "Self-financing rate", '%'),
+    ('GRANTS', "Grants", 'EUR'),
+    ('ACTIVITIES', "New activities created", 'count'),
+    ('JOBS', "Direct jobs created", 'count'),
+    ('JOBS_FTE', "Direct jobs created (FTE)", 'FTE'),
+    ('VISITORS', "Visitors per day", 'visitors'),
+    ('ASSOC', "Associates", 'count'),
+    ('RENTS', "Rents invoiced", 'EUR'),
+    ('OCCUPANCY', "Occupancy rate", '%'),
+    ('WASTE', "Recyclerie tonnage", 'kg'),
+    ('CULTURE', "Events and attendance", 'count'),
+    ]
+
+
+class CompanyMixin:
+    __slots__ = ()
+    company = fields.Many2One('company.company', "Company", required=True)
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+
+def _sector_domain():
+    return [
+        ('company', '=', Eval('company', -1)),
+        ('type', '=', 'normal'),
+        ('root.code', '=', 'FIL'),
+        ]
+
+
+class Activity(CompanyMixin, ModelSQL, ModelView):
+    "Activity"
+    __name__ = 'ptce.activity'
+    name = fields.Char("Name", required=True)
+    party = fields.Many2One(
+        'party.party', "Carrier",
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="Organisation or person running the activity.")
+    sector = fields.Many2One(
+        'analytic_account.account', "Sector", domain=_sector_domain(),
+        help="Sector (filière) of the activity.")
+    start_date = fields.Date("Start Date", required=True,
+        help="Date the activity started: it counts as created in that "
+        "period.")
+    end_date = fields.Date("End Date",
+        domain=[If(Eval('end_date'),
+                ('end_date', '>=', Eval('start_date')), ())])
+    description = fields.Text("Description")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.start_date, Index.Range())))
+        cls._order.insert(0, ('start_date', 'DESC'))
+
+
+class Job(CompanyMixin, ModelSQL, ModelView):
+    "Job"
+    __name__ = 'ptce.job'
+    name = fields.Char("Position", required=True)
+    employer = fields.Many2One(
+        'party.party', "Employer",
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The cooperative or the member organisation that hired.")
+    sector = fields.Many2One(
+        'analytic_account.account', "Sector", domain=_sector_domain())
+    contract_type = fields.Selection(
+        CONTRACT_TYPES, "Contract Type", required=True)
+    start_date = fields.Date("Start Date", required=True)
+    end_date = fields.Date("End Date",
+        domain=[If(Eval('end_date'),
+                ('end_date', '>=', Eval('start_date')), ())])
+    fte = fields.Numeric(
+        "FTE", digits=(3, 2), required=True,
+        domain=[('fte', '>', 0), ('fte', '<=', 1)],
+        help="Full-time equivalent: 1 for full time, 0.5 for half time.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.start_date, Index.Range())))
+        cls._order.insert(0, ('start_date', 'DESC'))
+
+    @staticmethod
+    def default_fte():
+        return Decimal(1)
+
+
+class VisitorCount(CompanyMixin, ModelSQL, ModelView):
+    "Visitor Count"
+    __name__ = 'ptce.visitor.count'
+    date = fields.Date("Date", required=True)
+    site = fields.Char(
+        "Site", required=True,
+        help="Entrance or place where visitors are counted.")
+    count = fields.Integer(
+        "Visitors", required=True, domain=[('count', '>=', 0)])
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('date_site_uniq', Unique(t, t.company, t.date, t.site),
+                'ptce_reporting.msg_visitor_count_unique'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.date, Index.Range())))
+        cls._order.insert(0, ('date', 'DESC'))
+
+    @staticmethod
+    def default_date():
+        return Pool().get('ir.date').today()
+
+    @staticmethod
+    def default_site():
+        return "Les Ateliers"
+
+
+class Series:
+    """Figures of one key of an indicator: 12 months and the year, for the
+    year and the previous one."""
+
+    def __init__(self):
+        self.months = [Decimal(0)] * 12
+        self.previous_months = [Decimal(0)] * 12
+        self.total = Decimal(0)
+        self.previous = Decimal(0)
+
+    def __repr__(self):
+        return f'<Series {self.total} (previous {self.previous})>'
+
+
+class Indicator:
+    "An indicator computed for a year: series by key"
+
+    def __init__(self, code, name, unit, estimate=False):
+        self.code, self.name, self.unit = code, name, unit
+        self.series = defaultdict(Series)
+        self.estimate = estimate
+
+    def total(self, previous=False):
+        return sum((s.previous if previous else s.total
+                for s in self.series.values()), Decimal(0))
+
+
+def _d(value):
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def monthly(cursor, query, date_column, key, aggregates, where, year):
+    """Run query grouped by year, month and key over year and year - 1.
+
+    Returns {(year, month, key): [aggregate values]}."""
+    y = Extract('YEAR', date_column)
+    m = Extract('MONTH', date_column)
+    where &= ((date_column >= datetime.date(year - 1, 1, 1))
+        & (date_column <= datetime.date(year, 12, 31)))
+    cursor.execute(*query.select(
+            y, m, key, *aggregates, where=where,
+            group_by=[y, m, key]))
+    return {(int(r[0]), int(r[1]), r[2] if r[2] is not None else ''):
+        [_d(v) for v in r[3:]] for r in cursor}
+
+
+def fill(indicator, rows, year, index=0):
+    "Put the rows of monthly() into the indicator's series (sums)"
+    for (y, m, key), values in rows.items():
+        series = indicator.series[key]
+        if y == year:
+            series.months[m - 1] += values[index]
+            series.total += values[index]
+        else:
+            series.previous_months[m - 1] += values[index]
+            series.previous += values[index]
+
+
+def compute(company, year, codes=None):
+    """All indicators of company for the year with the previous one
+    alongside: {code: Indicator}. codes limits to some indicators."""
+    from . import extra
+    result = {}
+    names = {c: (n, u) for c, n, u in INDICATORS}
+    functions = {
+        'REVENUE': _revenue,
+        'SELF': _self_financing,
+        'GRANTS': _grants,
+        'ACTIVITIES': _activities,
+        'JOBS': _jobs,
+        'VISITORS': _visitors,
+        }
+    functions.update(extra.indicator_functions())
+    for code, function in functions.items():
+        if codes and code not in codes:
+            continue
+        for indicator in function(company, year, names):
+            result[indicator.code] = indicator
+    return result
+
+
+def _revenue(company, year, names):
+    """Revenue per sector: posted analytic lines of the Filière axis on
+    revenue accounts 70 (without taxes; consignment pass-through is on 467,
+    never on 70)."""
+    pool = Pool()
+    Line = pool.get('analytic_account.line')
+    Analytic = pool.get('analytic_account.account')
+    MoveLine = pool.get('account.move.line')
+    Move = pool.get('account.move')
+    Account = pool.get('account.account')
+    line = Line.__table__()
+    analytic = Analytic.__table__()
+    root = Analytic.__table__()
+    move_line = MoveLine.__table__()
+    move = Move.__table__()
+    account = Account.__table__()
+    cursor = Transaction().connection.cursor()
+    query = (line
+        .join(analytic, condition=line.account == analytic.id)
+        .join(root, condition=analytic.root == root.id)
+        .join(move_line, condition=line.move_line == move_line.id)
+        .join(move, condition=move_line.move == move.id)
+        .join(account, condition=move_line.account == account.id))
+    rows = monthly(cursor, query, line.date, analytic.code,
+        [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
+        (analytic.company == company.id) & (root.code == 'FIL')
+        & (move.state == 'posted') & Like(account.code, '70%'), year)
+    indicator = Indicator('REVENUE', *names['REVENUE'])
+    fill(indicator, rows, year)
+    return [indicator]
+
+
+def _ledger_sums(company, year, patterns):
+    pool = Pool()
+    MoveLine = pool.get('account.move.line')
+    Move = pool.get('account.move')
+    Account = pool.get('account.account')
+    Period = pool.get('account.period')
+    move_line = MoveLine.__table__()
+    move = Move.__table__()
+    account = Account.__table__()
+    period = Period.__table__()
+    cursor = Transaction().connection.cursor()
+    query = (move_line
+        .join(move, condition=move_line.move == move.id)
+        .join(period, condition=move.period == period.id)
+        .join(account, condition=move_line.account == account.id))
+    result = {}
+    for key, pattern in patterns.items():
+        rows = monthly(cursor, query, move.date, Literal(key),
+            [Sum(Coalesce(move_line.credit, 0)
+                    - Coalesce(move_line.debit, 0))],
+            (move.company == company.id) & (move.state == 'posted')
+            & (period.type == 'standard') & Like(account.code, pattern),
+            year)
+        result.update(rows)
+    return result
+
+
+def _self_financing(company, year, names):
+    """Self-financing rate: own revenue (sales, services, rents: 70) over
+    total revenue (70 + operating grants 74), in percent."""
+    rows = _ledger_sums(company, year, {'own': '70%', 'grants': '74%'})
+    parts = Indicator('SELF', *names['SELF'])
+    fill(parts, rows, year)
+    own, grants = parts.series['own'], parts.series['grants']
+    indicator = Indicator('SELF', *names['SELF'])
+    series = indicator.series['rate']
+
+    def rate(a, b):
+        return (a * 100 / (a + b)).quantize(Decimal('0.1')) if a + b else (
+            Decimal(0))
+    series.months = [rate(a, b) for a, b in zip(own.months, grants.months)]
+    series.previous_months = [rate(a, b)
+        for a, b in zip(own.previous_months, grants.previous_months)]
+    series.total = rate(own.total, grants.total)
+    series.previous = rate(own.previous, grants.previous)
+    indicator.own, indicator.grants = own, grants
+    return [indicator]
+
+
+def _grants(company, year, names):
+    "Grants awarded (award date), received (instalments), spent (analytic)"
+    pool = Pool()
+    Grant = pool.get('ptce.grant')
+    Instalment = pool.get('ptce.grant.instalment')
+    Line = pool.get('analytic_account.line')
+    grant = Grant.__table__()
+    instalment = Instalment.__table__()
+    line = Line.__table__()
+    cursor = Transaction().connection.cursor()
+    indicator = Indicator('GRANTS', *names['GRANTS'])
+    fill(indicator, monthly(cursor, grant, grant.award_date,
+            Literal('awarded'), [Sum(grant.amount)],
+            (grant.company == company.id) & (grant.state != 'requested'),
+            year), year)
+    fill(indicator, monthly(cursor,
+            instalment.join(grant, condition=instalment.grant == grant.id),
+            instalment.date, Literal('received'), [Sum(instalment.amount)],
+            grant.company == company.id, year), year)
+    fill(indicator, monthly(cursor,
+            line.join(grant,
+                condition=line.account == grant.analytic_account),
+            line.date, Literal('spent'),
+            [Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))],
+            (grant.company == company.id)
+            & (line.date >= grant.start_date)
+            & (line.date <= grant.end_date), year), year)
+    return [indicator]
+
+
+def _activities(company, year, names):
+    "New activities: registered activities by start date, per sector"
+    pool = Pool()
+    Activity = pool.get('ptce.activity')
+    Analytic = pool.get('analytic_account.account')
+    activity = Activity.__table__()
+    analytic = Analytic.__table__()
+    cursor = Transaction().connection.cursor()
+    query = activity.join(analytic, 'LEFT',
+        condition=activity.sector == analytic.id)
+    indicator = Indicator('ACTIVITIES', *names['ACTIVITIES'])
+    fill(indicator, monthly(cursor, query, activity.start_date,
+            Coalesce(analytic.code, ''), [Count(Literal('*'))],
+            activity.company == company.id, year), year)
+    return [indicator]
+
+
+def _jobs(company, year, names):
+    "Direct jobs created: headcount and FTE by contract type, by start date"
+    pool = Pool()
+    Job = pool.get('ptce.job')
+    job = Job.__table__()
+    cursor = Transaction().connection.cursor()
+    rows = monthly(cursor, job, job.start_date, job.contract_type,
+        [Count(Literal('*')), Sum(job.fte)], job.company == company.id, year)
+    headcount = Indicator('JOBS', *names['JOBS'])
+    fte = Indicator('JOBS_FTE', *names['JOBS_FTE'])
+    fill(headcount, rows, year, 0)
+    fill(fte, rows, year, 1)
+    return [headcount, fte]
+
+
+def _visitors(company, year, names):
+    """Visitors per day: average over the days with a count (opening days)
+    of the visitors of all sites that day."""
+    pool = Pool()
+    Count_ = pool.get('ptce.visitor.count')
+    count = Count_.__table__()
+    cursor = Transaction().connection.cursor()
+    rows = monthly(cursor, count, count.date, Literal('all'),
+        [Sum(count.count), Count(count.date, distinct=True)],
+        count.company == company.id, year)
+    totals = Indicator('VISITORS', *names['VISITORS'])
+    days = Indicator('VISITORS', *names['VISITORS'])
+    fill(totals, rows, year, 0)
+    fill(days, rows, year, 1)
+    indicator = Indicator('VISITORS', *names['VISITORS'])
+    if not rows:
+        return [indicator]
+    t, d = totals.series['all'], days.series['all']
+
+    def average(a, b):
+        return (a / b).quantize(Decimal('0.1')) if b else Decimal(0)
+    series = indicator.series['all']
+    series.months = [average(a, b) for a, b in zip(t.months, d.months)]
+    series.previous_months = [average(a, b)
+        for a, b in zip(t.previous_months, d.previous_months)]
+    series.total = average(t.total, d.total)
+    series.previous = average(t.previous, d.previous)
+    return [indicator]
+
+
+class IndicatorValue(ModelSQL, ModelView):
+    "Indicator Value"
+    __name__ = 'ptce.indicator.value'
+    company = fields.Many2One(
+        'company.company', "Company", required=True, readonly=True)
+    indicator = fields.Selection(
+        [(c, n) for c, n, _ in INDICATORS], "Indicator", required=True,
+        readonly=True)
+    date = fields.Date("Month", required=True, readonly=True)
+    year = fields.Integer("Year", required=True, readonly=True)
+    key = fields.Char("Key", readonly=True,
+        help="Sector, contract type, college... the figure is about.")
+    value = fields.Numeric("Value", digits=(16, 2), readonly=True)
+    previous_value = fields.Numeric(
+        "Previous Year", digits=(16, 2), readonly=True,
+        help="The same month of the previous year.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.indicator, Index.Equality()), (t.date, Index.Range())))
+        cls._order = [
+            ('date', 'ASC'), ('indicator', 'ASC'), ('key', 'ASC'),
+            ('id', 'ASC')]
+
+    @classmethod
+    def refresh(cls, company, year):
+        """Replace the stored values of the year by a fresh computation
+        (these values feed the dashboard graphs)."""
+        cls.delete(cls.search([
+                    ('company', '=', company.id), ('year', '=', year)]))
+        values = []
+        for indicator in compute(company, year).values():
+            for key, series in indicator.series.items():
+                for month in range(12):
+                    values.append(cls(company=company,
+                            indicator=indicator.code,
+                            date=datetime.date(year, month + 1, 1),
+                            year=year, key=key,
+                            value=series.months[month],
+                            previous_value=series.previous_months[month]))
+        cls.save(values)
+        return values
+
+
+class ComputeStart(ModelView):
+    "Compute Indicators"
+    __name__ = 'ptce.indicator.compute.start'
+    year = fields.Integer("Year", required=True)
+
+    @staticmethod
+    def default_year():
+        return Pool().get('ir.date').today().year
+
+
+class Compute(Wizard):
+    "Compute Indicators"
+    __name__ = 'ptce.indicator.compute'
+    start = StateView('ptce.indicator.compute.start',
+        'ptce_reporting.indicator_compute_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Compute", 'compute', 'tryton-ok', default=True),
+            ])
+    compute = StateTransition()
+
+    def transition_compute(self):
+        pool = Pool()
+        Value = pool.get('ptce.indicator.value')
+        Company = pool.get('company.company')
+        company = Company(Transaction().context['company'])
+        Value.refresh(company, self.start.year)
+        return 'end'

@@ -1,0 +1,329 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Funder packs: an XLSX workbook (one sheet per section), a PDF of charts
+of the same name and the charts as PNG files in a folder beside it.
+
+The documents are for French funders: their texts are in French."""
+import datetime
+import os
+import shutil
+import tempfile
+
+from trytond.i18n import gettext
+from trytond.pool import Pool
+
+from . import indicator as indicators
+from .exceptions import ReportingError
+from .fec import write_atomic
+
+MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août',
+    'sept.', 'oct.', 'nov.', 'déc.']
+NAMES = {
+    'REVENUE': "Chiffre d'affaires par filière (€)",
+    'SELF': "Taux d'autofinancement (%)",
+    'GRANTS': "Subventions (€)",
+    'ACTIVITIES': "Nouvelles activités créées",
+    'JOBS': "Emplois directs créés",
+    'JOBS_FTE': "Emplois directs créés (ETP)",
+    'VISITORS': "Visiteurs par jour",
+    'ASSOC': "Associés",
+    'RENTS': "Loyers facturés (€)",
+    'OCCUPANCY': "Taux d'occupation (%)",
+    'WASTE': "Recyclerie : tonnage (kg)",
+    'CULTURE': "Culture : événements et fréquentation",
+    }
+KEYS = {
+    'awarded': "accordé", 'received': "encaissé", 'spent': "dépensé",
+    'all': "ensemble", 'rate': "taux", 'cdi': "CDI", 'cdd': "CDD",
+    'insertion': "insertion", 'apprentice': "apprentissage",
+    'other': "autre", '': "non affecté",
+    }
+STATES = {
+    'requested': "demandée", 'awarded': "accordée",
+    'received': "versements en cours", 'justified': "justifiée",
+    'closed': "clôturée",
+    }
+
+
+def _grants(company, year, funder=None):
+    pool = Pool()
+    Grant = pool.get('ptce.grant')
+    domain = [
+        ('company', '=', company.id),
+        ('start_date', '<=', datetime.date(year, 12, 31)),
+        ('end_date', '>=', datetime.date(year, 1, 1)),
+        ]
+    if funder:
+        domain.append(('funder', '=', funder.id))
+    return Grant.search(domain, order=[('start_date', 'ASC'), ('id', 'ASC')])
+
+
+def collect(company, year, funder=None):
+    """The figures of the pack: indicators and grants; raises a French
+    user error for a funder without grant in the year or a year without
+    data."""
+    grants = _grants(company, year, funder)
+    if funder and not grants:
+        raise ReportingError(gettext(
+                'ptce_reporting.msg_pack_no_grant',
+                funder=funder.rec_name, year=year))
+    figures = indicators.compute(company, year)
+    if not grants and not any(
+            s.total for i in figures.values() for s in i.series.values()):
+        raise ReportingError(gettext(
+                'ptce_reporting.msg_pack_no_data', year=year))
+    return figures, grants
+
+
+def _label(key):
+    return KEYS.get(key, key)
+
+
+def _change(current, previous):
+    if not previous:
+        return None
+    return float((current - previous) * 100 / previous) / 100
+
+
+def write_workbook(path, company, year, figures, grants, funder=None):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    bold = Font(bold=True)
+    workbook = Workbook()
+
+    sheet = workbook.active
+    sheet.title = "Indicateurs"
+    title = f"{company.rec_name} — indicateurs {year}"
+    if funder:
+        title += f" — {funder.rec_name}"
+    sheet.append([title])
+    sheet['A1'].font = bold
+    sheet.append(["Code", "Indicateur", "Détail"] + MONTHS
+        + [str(year), str(year - 1), "Évolution"])
+    for cell in sheet[2]:
+        cell.font = bold
+    for code, indicator in figures.items():
+        for key in sorted(indicator.series):
+            series = indicator.series[key]
+            sheet.append([code, NAMES.get(code, indicator.name), _label(key)]
+                + [float(v) for v in series.months]
+                + [float(series.total), float(series.previous),
+                    _change(series.total, series.previous)])
+            sheet.cell(sheet.max_row, 18).number_format = '0.0%'
+
+    sheet = workbook.create_sheet("Budget vs réalisé")
+    sheet.append(["Compte rendu financier (Cerfa n° 15059)"])
+    sheet['A1'].font = bold
+    for grant in grants:
+        sheet.append([])
+        sheet.append([f"{grant.funder.rec_name} — {grant.reference}",
+                grant.programme or ''])
+        sheet.cell(sheet.max_row, 1).font = bold
+        sheet.append(["Nature", "Détail", "Prévu", "Réalisé", "Écart",
+                "Réalisé / prévu"])
+        for row in grant.budget_vs_actual():
+            sheet.append([row['nature'], row['description'],
+                    float(row['planned']), float(row['actual']),
+                    float(row['difference']),
+                    float(row['percent']) / 100
+                    if row['percent'] is not None else None])
+            sheet.cell(sheet.max_row, 6).number_format = '0.0%'
+
+    sheet = workbook.create_sheet("Subventions")
+    sheet.append(["Financeur", "Référence", "Programme", "Début", "Fin",
+            "Montant accordé", "Encaissé", "Dépensé", "État",
+            "De minimis"])
+    for cell in sheet[1]:
+        cell.font = bold
+    for grant in grants:
+        sheet.append([grant.funder.rec_name, grant.reference,
+                grant.programme or '', grant.start_date, grant.end_date,
+                float(grant.amount), float(grant.received_amount),
+                float(grant.spent_amount), STATES[grant.state],
+                "oui" if grant.de_minimis else "non"])
+
+    sheet = workbook.create_sheet("Filières")
+    sheet.append(["Filière"] + MONTHS + [str(year), str(year - 1)])
+    for cell in sheet[1]:
+        cell.font = bold
+    revenue = figures.get('REVENUE')
+    sector_names = _sector_names(company)
+    if revenue:
+        for key in sorted(revenue.series):
+            series = revenue.series[key]
+            sheet.append([sector_names.get(key, key)]
+                + [float(v) for v in series.months]
+                + [float(series.total), float(series.previous)])
+
+    if not funder:
+        sheet = workbook.create_sheet("Projet coopératif")
+        sheet.append([f"Évolution du projet coopératif en {year} "
+                "(rapport de gestion, décret 2015-1381)"])
+        sheet['A1'].font = bold
+        for line in cooperative_project(figures, grants, year):
+            sheet.append([line])
+
+    with tempfile.NamedTemporaryFile(suffix='.xlsx') as tmp:
+        workbook.save(tmp.name)
+        with open(tmp.name, 'rb') as file:
+            write_atomic(path, file.read())
+
+
+def cooperative_project(figures, grants, year):
+    "Sentences of the cooperative-project section of the management report"
+    lines = []
+
+    def total(code, key=None):
+        indicator = figures.get(code)
+        if not indicator:
+            return None, None
+        if key:
+            series = indicator.series.get(key)
+            return (series.total, series.previous) if series else (0, 0)
+        return indicator.total(), indicator.total(previous=True)
+    for code, text in [
+            ('ASSOC', "Associés en fin d'année : {0} ({1} l'année "
+                "précédente)."),
+            ('ACTIVITIES', "Nouvelles activités créées : {0} ({1})."),
+            ('JOBS', "Emplois directs créés : {0} ({1})."),
+            ('REVENUE', "Chiffre d'affaires des filières : {0:.2f} € "
+                "({1:.2f} €)."),
+            ]:
+        current, previous = total(code)
+        if current is not None:
+            lines.append(text.format(current, previous))
+    current, previous = total('VISITORS', 'all')
+    if current is not None:
+        lines.append(f"Visiteurs par jour en moyenne : {current} "
+            f"({previous}).")
+    current, previous = total('SELF', 'rate')
+    if current is not None:
+        lines.append(f"Taux d'autofinancement : {current} % ({previous} %).")
+    awarded = sum((g.amount for g in grants), 0)
+    lines.append(f"Subventions en cours en {year} : {len(grants)}, "
+        f"{awarded:.2f} € accordés.")
+    return lines
+
+
+def _sector_names(company):
+    pool = Pool()
+    Analytic = pool.get('analytic_account.account')
+    return {a.code: a.name for a in Analytic.search([
+                ('company', '=', company.id), ('root.code', '=', 'FIL'),
+                ('type', '=', 'normal')])}
+
+
+def charts(company, year, figures):
+    """The charts of the pack as (file stem, title, draw function)"""
+    result = []
+    sector_names = _sector_names(company)
+    revenue = figures.get('REVENUE')
+    if revenue and revenue.series:
+        def draw(ax, indicator=revenue):
+            bottom = [0] * 12
+            for key in sorted(indicator.series):
+                values = [float(v) for v in indicator.series[key].months]
+                ax.bar(MONTHS, values, bottom=bottom,
+                    label=sector_names.get(key, key))
+                bottom = [a + b for a, b in zip(bottom, values)]
+            ax.set_ylabel("€")
+            ax.legend(fontsize='small')
+        result.append(('ca_filieres',
+                f"Chiffre d'affaires par filière et par mois, {year}", draw))
+    for code, stem, title in [
+            ('WASTE', 'tonnage_flux', "Recyclerie : tonnage par flux (kg)"),
+            ('ASSOC', 'associes_colleges', "Associés par collège"),
+            ('OCCUPANCY', 'occupation', "Taux d'occupation des espaces (%)"),
+            ('GRANTS', 'subventions', "Subventions : accordé, encaissé, "
+                "dépensé (€)"),
+            ('VISITORS', 'visiteurs', "Visiteurs par jour"),
+            ]:
+        indicator = figures.get(code)
+        if not indicator or not any(
+                s.total or s.previous for s in indicator.series.values()):
+            continue
+        if code in {'ASSOC', 'WASTE', 'GRANTS'}:
+            def draw(ax, indicator=indicator):
+                keys = sorted(indicator.series)
+                ax.bar([_label(k) for k in keys],
+                    [float(indicator.series[k].total) for k in keys],
+                    label=str(year))
+                ax.plot([_label(k) for k in keys],
+                    [float(indicator.series[k].previous) for k in keys],
+                    'o', color='black', label=str(year - 1))
+                ax.legend(fontsize='small')
+        else:
+            def draw(ax, indicator=indicator):
+                for key in sorted(indicator.series):
+                    series = indicator.series[key]
+                    ax.plot(MONTHS, [float(v) for v in series.months],
+                        marker='o', label=f"{_label(key)} {year}")
+                    ax.plot(MONTHS,
+                        [float(v) for v in series.previous_months],
+                        linestyle='--', label=f"{_label(key)} {year - 1}")
+                ax.legend(fontsize='small')
+        result.append((stem, f"{title}, {year}", draw))
+    return result
+
+
+def write_charts(pdf_path, png_folder, company, year, figures, title):
+    """Draw the charts into a PDF (a title page then one chart per page) and
+    PNG files; both written to temporary places then renamed."""
+    import matplotlib
+    matplotlib.use('Agg')
+    from matplotlib import pyplot
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    parent = os.path.dirname(os.path.abspath(pdf_path))
+    tmp_folder = tempfile.mkdtemp(dir=parent, prefix='.tmp-charts-')
+    fd, tmp_pdf = tempfile.mkstemp(dir=parent, prefix='.tmp-', suffix='.pdf')
+    os.close(fd)
+    pngs = []
+    try:
+        with PdfPages(tmp_pdf) as pdf:
+            figure = pyplot.figure(figsize=(11.69, 8.27))
+            figure.text(0.5, 0.6, title, ha='center', fontsize=22)
+            figure.text(0.5, 0.5, company.rec_name, ha='center', fontsize=14)
+            figure.text(0.5, 0.45,
+                f"Édité le {datetime.date.today():%d/%m/%Y}",
+                ha='center', fontsize=10)
+            pdf.savefig(figure)
+            pyplot.close(figure)
+            for stem, chart_title, draw in charts(company, year, figures):
+                figure, ax = pyplot.subplots(figsize=(11.69, 8.27))
+                ax.set_title(chart_title)
+                draw(ax)
+                figure.tight_layout()
+                pdf.savefig(figure)
+                png = os.path.join(tmp_folder, f'{stem}.png')
+                figure.savefig(png, dpi=100)
+                pngs.append(f'{stem}.png')
+                pyplot.close(figure)
+        if os.path.exists(png_folder):
+            shutil.rmtree(png_folder)
+        os.replace(tmp_folder, png_folder)
+        os.replace(tmp_pdf, pdf_path)
+    except BaseException:
+        shutil.rmtree(tmp_folder, ignore_errors=True)
+        if os.path.exists(tmp_pdf):
+            os.unlink(tmp_pdf)
+        raise
+    return [os.path.join(png_folder, p) for p in pngs]
+
+
+def build_pack(company, year, output, funder=None):
+    """Write the pack: output (.xlsx), the PDF of the same name and the
+    folder <name>_graphiques of PNG charts. Without funder, the general
+    activity report over all funders. Returns the paths written."""
+    figures, grants = collect(company, year, funder)
+    stem = os.path.splitext(output)[0]
+    pdf_path = stem + '.pdf'
+    png_folder = stem + '_graphiques'
+    if funder:
+        title = f"Rapport {year} pour {funder.rec_name}"
+    else:
+        title = f"Rapport d'activité {year}"
+    write_workbook(output, company, year, figures, grants, funder)
+    pngs = write_charts(pdf_path, png_folder, company, year, figures, title)
+    return [output, pdf_path] + pngs
