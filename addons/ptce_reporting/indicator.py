@@ -39,9 +39,11 @@ INDICATORS = [
     ('JOBS_FTE', "Direct jobs created (FTE)", 'FTE'),
     ('VISITORS', "Visitors per day", 'visitors'),
     ('ASSOC', "Associates", 'count'),
+    ('ASSOC_COLLEGE', "Associates per college", 'count'),
     ('RENTS', "Rents invoiced", 'EUR'),
     ('OCCUPANCY', "Occupancy rate", '%'),
     ('WASTE', "Recyclerie tonnage", 'kg'),
+    ('WASTE_OUTCOME', "Recyclerie outcomes", 'kg'),
     ('CULTURE', "Events and attendance", 'count'),
     ]
 

@@ -28,6 +28,8 @@ NAMES = {
     'JOBS_FTE': "Emplois directs créés (ETP)",
     'VISITORS': "Visiteurs par jour",
     'ASSOC': "Associés",
+    'ASSOC_COLLEGE': "Associés par collège",
+    'WASTE_OUTCOME': "Recyclerie : devenir (kg)",
     'RENTS': "Loyers facturés (€)",
     'OCCUPANCY': "Taux d'occupation (%)",
     'WASTE': "Recyclerie : tonnage (kg)",
@@ -37,7 +39,11 @@ KEYS = {
     'awarded': "accordé", 'received': "encaissé", 'spent': "dépensé",
     'all': "ensemble", 'rate': "taux", 'cdi': "CDI", 'cdd': "CDD",
     'insertion': "insertion", 'apprentice': "apprentissage",
-    'other': "autre", '': "non affecté",
+    'other': "autre", '': "non affecté", 'total': "total",
+    'person': "personnes", 'organisation': "structures",
+    'events': "événements", 'rents': "loyers",
+    'reused_sold': "réemploi (vendu)", 'reused_given': "réemploi (donné)",
+    'recycled': "recyclé", 'disposed': "éliminé",
     }
 STATES = {
     'requested': "demandée", 'awarded': "accordée",
@@ -233,7 +239,9 @@ def charts(company, year, figures):
                 f"Chiffre d'affaires par filière et par mois, {year}", draw))
     for code, stem, title in [
             ('WASTE', 'tonnage_flux', "Recyclerie : tonnage par flux (kg)"),
-            ('ASSOC', 'associes_colleges', "Associés par collège"),
+            ('ASSOC_COLLEGE', 'associes_colleges', "Associés par collège"),
+            ('WASTE_OUTCOME', 'devenir_recyclerie',
+                "Recyclerie : devenir des objets (kg)"),
             ('OCCUPANCY', 'occupation', "Taux d'occupation des espaces (%)"),
             ('GRANTS', 'subventions', "Subventions : accordé, encaissé, "
                 "dépensé (€)"),
@@ -243,7 +251,7 @@ def charts(company, year, figures):
         if not indicator or not any(
                 s.total or s.previous for s in indicator.series.values()):
             continue
-        if code in {'ASSOC', 'WASTE', 'GRANTS'}:
+        if code in {'ASSOC_COLLEGE', 'WASTE', 'WASTE_OUTCOME', 'GRANTS'}:
             def draw(ax, indicator=indicator):
                 keys = sorted(indicator.series)
                 ax.bar([_label(k) for k in keys],
