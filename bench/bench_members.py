@@ -92,7 +92,14 @@ def import_():
             content, company, filename='bench.xls'))
 
 
-count = step(f"import of {N} associates (.xls, all rules)", import_)
+if os.environ.get('BENCH_PROFILE'):
+    import cProfile
+    import pstats
+    profile = cProfile.Profile()
+    count = profile.runcall(import_)
+    pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
+else:
+    count = step(f"import of {N} associates (.xls, all rules)", import_)
 assert count == N, count
 
 

@@ -339,6 +339,14 @@ class Movement(Workflow, ModelSQL, ModelView):
         return company.currency.round(floor)
 
     @classmethod
+    def check_public_share(cls, company):
+        "Loi 1947 art. 19 septies: public bodies hold at most 50 %"
+        _RegisterState(
+            company, {}, cls.capital(company),
+            cls.capital(company, public_only=True),
+            Decimal(0)).check_public_share()
+
+    @classmethod
     def call_deadlines(cls, member_ids):
         """Per associate with uncalled capital: the call deadline of the
         oldest subscription not yet entirely called."""
@@ -408,7 +416,9 @@ class Movement(Workflow, ModelSQL, ModelView):
                     if move:
                         moves.append((movement, move))
                 to_write.append((movement, values))
-            if any(m.opening for m in c_movements):
+            if (any(m.opening for m in c_movements)
+                    and not Transaction().context.get(
+                        '_scic_defer_public_check')):
                 state.check_public_share()
         if moves:
             Move.save([m for _, m in moves])

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from stdnum.fr import siret as siret_check
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .exceptions import RegisterImportError
 
@@ -38,6 +39,7 @@ KINDS = {
     'personne physique': 'person', 'pp': 'person',
     'personne morale': 'organisation', 'pm': 'organisation',
     }
+CHUNK = 500
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
@@ -257,6 +259,25 @@ def _raise(filename, errors):
 
 def _create(company, records):
     "Create parties, associates and opening movements in a few batches"
+    pool = Pool()
+    Movement = pool.get('scic.share.movement')
+    Sequence = pool.get('ir.sequence.strict')
+    # Take the locks the confirmation needs before the work: Tryton
+    # restarts the transaction to acquire them.
+    Movement.lock()
+    Sequence.lock()
+    members = []
+    # Batches keep the ORM's per-create costs linear; the share of public
+    # bodies is checked once the whole register is in.
+    with Transaction().set_context(_scic_defer_public_check=True):
+        for start in range(0, len(records), CHUNK):
+            members.extend(_create_chunk(
+                    company, records[start:start + CHUNK]))
+    Movement.check_public_share(company)
+    return members
+
+
+def _create_chunk(company, records):
     pool = Pool()
     Party = pool.get('party.party')
     Identifier = pool.get('party.identifier')
