@@ -11,7 +11,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button,
     StateAction,
@@ -649,9 +649,8 @@ class Lease(Workflow, ModelSQL, ModelView):
         """SEPA direct debit of rent invoices whose lease has a mandate.
 
         Creates one receivable payment per invoice (on its line to pay,
-        with the lease's mandate), approves them and processes them in one
+        with the lease's mandate), submits them and processes them in one
         group: the group's SEPA message is the pain.008 file of the run.
-        Approving needs the "Payment Approval" group of account_payment.
         Returns the payment group or None."""
         pool = Pool()
         Payment = pool.get('account.payment')
@@ -686,8 +685,8 @@ class Lease(Workflow, ModelSQL, ModelView):
         if not payments:
             return None
         Payment.save(payments)
+        # receivable payments are processed once submitted (no approval)
         Payment.submit(payments)
-        Payment.approve(payments)
 
         def group():
             group = Group(
@@ -695,7 +694,10 @@ class Lease(Workflow, ModelSQL, ModelView):
                 kind='receivable')
             group.save()
             return group
-        return Payment.process(payments, group)
+        # As the stock "Process Payments" wizard: processing moves the
+        # payments through states whose buttons are not offered to users.
+        with without_check_access():
+            return Payment.process(payments, group)
 
     @classmethod
     def invoice_rents_cron(cls):
