@@ -154,7 +154,9 @@ def main():
                 invoice = lease._get_invoice(
                     first, last, days, Configuration(1))
                 invoice.save()
-                Invoice.post([invoice])
+                # same as the module path: December is a few days ahead
+                with Transaction().set_context(_skip_warnings=True):
+                    Invoice.post([invoice])
             run(one)
     t_stock, _ = timed(
         f'stock path, {n} invoices created and posted one by one', stock)
