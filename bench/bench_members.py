@@ -20,6 +20,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
     default='sqlite')
 parser.add_argument('--associates', type=int, default=10000)
+parser.add_argument('--import-rows', type=int, default=None,
+    help="Rows of the imported workbook (default: --associates); the "
+    "other associates are inserted directly for the export and tally.")
 args = parser.parse_args()
 
 if args.backend == 'postgresql':
@@ -71,8 +74,9 @@ College.save(colleges)
 CATEGORIES = ["Salariés", "Bénéficiaires et usagers", "Producteurs",
     "Soutiens et autres"]
 
+IMPORT_ROWS = args.import_rows or N
 rows = []
-for i in range(N):
+for i in range(IMPORT_ROWS):
     organisation = i % 5 == 0
     shares = 1 + i % 20
     rows.append([
@@ -99,8 +103,61 @@ if os.environ.get('BENCH_PROFILE'):
     count = profile.runcall(import_)
     pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
 else:
-    count = step(f"import of {N} associates (.xls, all rules)", import_)
-assert count == N, count
+    count = step(
+        f"import of {IMPORT_ROWS} associates (.xls, all rules)", import_)
+assert count == IMPORT_ROWS, count
+
+
+def add_members(pool, company):
+    "The associates beyond the imported ones, raw inserts"
+    from trytond.transaction import Transaction
+    Party = pool.get('party.party')
+    Member = pool.get('scic.member')
+    Movement = pool.get('scic.share.movement')
+    College = pool.get('scic.college')
+    Category = pool.get('scic.category')
+    cursor = Transaction().connection.cursor()
+    party, member, movement = (
+        Party.__table__(), Member.__table__(), Movement.__table__())
+    colleges = College.search([], order=[('id', 'ASC')])
+    categories = Category.search([], order=[('id', 'ASC')])
+    now = datetime.datetime.now()
+    date = datetime.date(2016, 1, 1)
+    for start in range(IMPORT_ROWS, N, 1000):
+        stop = min(N, start + 1000)
+        cursor.execute(*party.insert(
+                [party.name, party.code, party.active, party.create_uid,
+                    party.create_date],
+                [[f"Associé {i:05d}", f"B{i}", True, 0, now]
+                    for i in range(start, stop)]))
+        ids = Party.search([('code', 'in', [f"B{i}" for i in range(
+                            start, stop)])], order=[('id', 'ASC')])
+        cursor.execute(*member.insert(
+                [member.company, member.party, member.kind, member.category,
+                    member.college, member.number, member.state,
+                    member.admission_date, member.admission_body,
+                    member.create_uid, member.create_date],
+                [[company.id, p.id, 'person', categories[i % 4].id,
+                        colleges[i % 4].id, f"X{i}", 'admitted', date,
+                        'board', 0, now]
+                    for i, p in zip(range(start, stop), ids)]))
+        members = Member.search([('number', 'in', [f"X{i}" for i in range(
+                            start, stop)])], order=[('id', 'ASC')])
+        cursor.execute(*movement.insert(
+                [movement.company, movement.number, movement.date,
+                    movement.kind, movement.member, movement.shares,
+                    movement.amount, movement.state, movement.opening,
+                    movement.shares_delta, movement.subscribed_delta,
+                    movement.called_delta, movement.paid_delta,
+                    movement.refund_delta, movement.create_uid,
+                    movement.create_date],
+                [[company.id, f"S{m.id}", date, 'subscription', m.id, 2,
+                        Decimal(100), 'confirmed', True, 2, Decimal(100),
+                        Decimal(100), Decimal(100), Decimal(0), 0, now]
+                    for m in members]))
+
+
+call(config, add_members)
 
 
 def add_movements(pool, company):
