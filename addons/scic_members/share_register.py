@@ -11,7 +11,13 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateReport, StateView, Wizard
+from trytond.wizard import (
+    Button,
+    StateReport,
+    StateTransition,
+    StateView,
+    Wizard,
+)
 
 REGISTER_COLUMNS = [
     ('number', "N° associé"),
@@ -176,22 +182,24 @@ class PrintRegister(Wizard):
             Button("Cancel", 'end', 'tryton-cancel'),
             Button("Print", 'print_', 'tryton-print', default=True),
             ])
-    print_ = StateReport('scic.member_register')
+    print_ = StateTransition()
+    members = StateReport('scic.member_register')
+    movements = StateReport('scic.movement_register')
 
     def transition_print_(self):
-        return 'end'
+        return self.start.register
 
-    def do_print_(self, action):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        if self.start.register == 'movements':
-            action_report, = ActionReport.search([
-                    ('report_name', '=', 'scic.movement_register')])
-            action = action_report.action.get_action_value()
+    def _data(self, action):
         return action, {
             'company': self.start.company.id,
             'date': self.start.date,
             }
+
+    def do_members(self, action):
+        return self._data(action)
+
+    def do_movements(self, action):
+        return self._data(action)
 
 
 class AttestationStart(ModelView):
