@@ -1,0 +1,162 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Demo data of the four sectors: products of the restaurant, the
+producers' shop, the textile boutique and the recyclerie, a season of
+events, the equipment pool, a consignment agreement, recyclerie intakes
+and a few days of posted, chained and closed sales on each till."""
+import datetime
+from decimal import Decimal
+
+from proteus import Model, Wizard
+
+from .tests import tools
+
+
+def _days(count):
+    "The last ``count`` days before today, within this year"
+    today = datetime.date.today()
+    days = [today - datetime.timedelta(days=n) for n in range(count, 0, -1)]
+    return [d for d in days if d.year == today.year] or [today]
+
+
+def create_demo(config):
+    sectors = tools.create_sectors(config)
+    categories = tools.create_categories(config)
+    methods = tools.create_payment_methods(config)
+    Party = Model.get('party.party', config=config)
+    Journal = Model.get('account.journal', config=config)
+
+    points = {
+        'restaurant': tools.create_point(
+            "Restaurant Café Plum", 'restaurant', sectors['CC'], config),
+        'shop': tools.create_point(
+            "Magasin de producteurs", 'shop', sectors['CC'], config),
+        'boutique': tools.create_point(
+            "Boutique textile La Fibre Câline", 'boutique', sectors['TA'],
+            config),
+        'recyclerie': tools.create_point(
+            "Caisse recyclerie", 'recyclerie', sectors['EC'], config),
+        'culture': tools.create_point(
+            "Billetterie culture", 'culture', sectors['CU'], config),
+        }
+
+    def product(name, price, category, sector, **kwargs):
+        return tools.create_product(
+            name, price, categories[category], sectors[sector],
+            config=config, **kwargs)
+
+    menu = [
+        product("Plat du jour", '14.50', 'food', 'CC', meal_voucher=True),
+        product("Entrée de saison", '6.50', 'food', 'CC', meal_voucher=True),
+        product("Dessert maison", '5.50', 'food', 'CC', meal_voucher=True),
+        product("Café", '2.00', 'food', 'CC', meal_voucher=True),
+        product("Jus de pomme du Tarn", '3.50', 'goods', 'CC'),
+        ]
+    # Consignment: the producers' goods are theirs until sold
+    farm = Party(name="Ferme du Sidobre")
+    farm.save()
+    expense, = Journal.find([('type', '=', 'expense')], limit=1)
+    Agreement = Model.get('ptce.consignment.agreement', config=config)
+    agreement = Agreement(
+        reference="DV-SIDOBRE", depositor=farm,
+        commission_rate=Decimal('0.20'), sector=sectors['CC'],
+        commission_account=tools.get_account('706', config),
+        depositor_account=tools.get_account('4672', config), journal=expense)
+    agreement.save()
+    shop = [
+        product("Tomme de brebis du Sidobre", '7.80', 'food', 'CC'),
+        product("Miel de châtaignier", '9.00', 'food', 'CC'),
+        product("Pain de campagne", '4.20', 'food', 'CC'),
+        ]
+    for consigned in shop[:2]:
+        consigned.template.consigned = True
+        consigned.template.consignment_agreement = agreement
+        consigned.template.save()
+    boutique = [
+        product("Écharpe en laine", '35.00', 'goods', 'TA'),
+        product("Sac en tissu recyclé", '22.00', 'goods', 'TA'),
+        ]
+    recyclerie = [
+        product("Vêtements au kilo", '8.00', 'goods', 'EC', unit='Kilogram'),
+        product("Chaise d'occasion", '12.00', 'goods', 'EC'),
+        product("Livre d'occasion", '2.00', 'goods', 'EC'),
+        ]
+
+    # A season of events with their tickets
+    Event = Model.get('ptce.culture.event', config=config)
+    today = datetime.date.today()
+    tickets = []
+    for offset, name, capacity in [
+            (-20, "Concert Radiom", 80),
+            (10, "Soirée contes - Troc Sel", 40),
+            (25, "Projection documentaire ESS", 60),
+            (45, "Bal folk de fin d'année", 120),
+            ]:
+        event = Event(
+            name=name, date=today + datetime.timedelta(days=offset),
+            venue="Grande salle", capacity=capacity)
+        event.save()
+        for label, price in [("plein tarif", '12.00'),
+                ("tarif réduit", '8.00')]:
+            ticket = product(
+                f"{name} - {label}", price, 'service', 'CU', type='service')
+            ticket.template.event = event
+            ticket.template.save()
+            tickets.append(ticket)
+
+    # Equipment pool
+    Equipment = Model.get('ptce.culture.equipment', config=config)
+    for code, name in [('SONO', "Sonorisation"),
+            ('PROJ', "Vidéoprojecteur"), ('ECR', "Écran")]:
+        Equipment(code=code, name=name).save()
+
+    # Paniers culturels: a recurring subscription service
+    Service = Model.get('sale.subscription.service', config=config)
+    basket = product("Panier culturel mensuel", '25.00', 'service', 'CU',
+        type='service')
+    Service(product=basket).save()
+
+    # A few days of sales on each till, posted, chained and closed
+    carts = {
+        'restaurant': [[(menu[0], 2), (menu[3], 2)],
+            [(menu[1], 1), (menu[0], 1), (menu[4], 1)],
+            [(menu[0], 3), (menu[2], 3), (menu[3], 3)]],
+        'shop': [[(shop[0], 1), (shop[2], 2)], [(shop[1], 1)]],
+        'boutique': [[(boutique[0], 1)], [(boutique[1], 2)]],
+        'recyclerie': [[(recyclerie[0], 3.2)],
+            [(recyclerie[1], 2), (recyclerie[2], 5)]],
+        'culture': [[(tickets[0], 2), (tickets[1], 1)]],
+        }
+    method_cycle = ['cash', 'card', 'cheque']
+    Closing = Model.get('ptce.pos.closing', config=config)
+    for day in _days(3):
+        for key, point in points.items():
+            for index, cart in enumerate(carts[key]):
+                tools.sell(point, cart, methods,
+                    method_cycle[index % len(method_cycle)], date=day,
+                    config=config)
+            close = Wizard('ptce.pos.close', config=config)
+            close.form.point = point
+            close.form.type = 'day'
+            close.form.date = day
+            close.execute('close')
+    assert Closing.find([])
+
+    # Recyclerie intakes of the month
+    Flow = Model.get('ptce.recyclerie.flow', config=config)
+    Intake = Model.get('ptce.recyclerie.intake', config=config)
+    flows = {f.code: f for f in Flow.find([])}
+    for code, source, weight, outcomes in [
+            ('TEX', 'dropoff', 140.0, [('reused_sold', 80.0),
+                    ('recycled', 50.0), ('disposed', 10.0)]),
+            ('MEU', 'collection', 320.0, [('reused_sold', 200.0),
+                    ('recycled', 90.0)]),
+            ('DEEE', 'partner', 60.0, [('recycled', 55.0)]),
+            ('LIV', 'dropoff', 45.0, [('reused_given', 30.0)]),
+            ]:
+        intake = Intake(date=today.replace(day=1), flow=flows[code],
+            source=source, weight=weight)
+        for type_, outcome_weight in outcomes:
+            intake.outcomes.new(type=type_, weight=outcome_weight)
+        intake.save()

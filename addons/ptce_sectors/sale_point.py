@@ -1,0 +1,651 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""Points of sale of Les Ateliers: sector on every sale and line, restaurant
+(tables, covers, tips, meal vouchers) and the French inalterability chain
+(CGI art. 286 I 3° bis): gap-free posting number per point of sale and a
+SHA-256 hash chaining each posted sale to the previous one."""
+import hashlib
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from sql import Null
+from sql.operators import Equal
+from trytond.i18n import gettext
+from trytond.model import Exclude, Index, ModelView, fields
+from trytond.modules.currency.fields import Monetary
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.rpc import RPC
+from trytond.transaction import Transaction
+
+from .exceptions import InalterabilityError, MealVoucherError, SectorError
+
+# Version of the canonical serialisation: stored in every payload so that a
+# future change of the fields keeps old hashes verifiable.
+CHAIN_VERSION = 1
+# The "previous hash" of the first sale (and closing) of a point of sale.
+GENESIS_HASH = '0' * 64
+
+_CENT = Decimal('0.01')
+_PRICE = Decimal('0.0001')
+
+
+def _money(value):
+    return Decimal(str(value or 0)).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+
+
+def _price(value):
+    return Decimal(str(value or 0)).quantize(_PRICE, rounding=ROUND_HALF_EVEN)
+
+
+def _date(value):
+    return value.isoformat() if hasattr(value, 'isoformat') else str(value)
+
+
+def sale_payload(data, previous_hash):
+    """The canonical serialisation of a posted sale: a compact JSON array of
+    the fixed fields (number, date, point of sale, lines with product,
+    quantity, unit prices without and with taxes and sector, totals,
+    payments) and the previous hash."""
+    lines = [[
+            product, repr(float(quantity)), str(_price(list_price)),
+            str(_price(gross_price)), sector]
+        for product, quantity, list_price, gross_price, sector
+        in data['lines']]
+    payments = [[method, str(_money(amount))]
+        for method, amount in data['payments']]
+    total, total_tax = sale_totals(data)
+    payload = [
+        CHAIN_VERSION, data['company'], data['point'], data['chain_number'],
+        data['number'], _date(data['date']), data['refund_of'],
+        lines, str(total), str(total_tax), str(_money(data['tip'])),
+        payments, previous_hash]
+    return json.dumps(payload, separators=(',', ':'), ensure_ascii=False)
+
+
+def sale_totals(data):
+    "Total with taxes and total of taxes of the sale data, as POS does it"
+    total = untaxed = Decimal(0)
+    for _, quantity, list_price, gross_price, _ in data['lines']:
+        quantity = Decimal(str(float(quantity)))
+        total += _money(quantity * Decimal(str(gross_price or 0)))
+        untaxed += _money(quantity * Decimal(str(list_price or 0)))
+    return total, total - untaxed
+
+
+def sale_hash(data, previous_hash):
+    "SHA-256 (hexadecimal) of the canonical serialisation of the sale"
+    return hashlib.sha256(
+        sale_payload(data, previous_hash).encode('utf-8')).hexdigest()
+
+
+class POS(metaclass=PoolMeta):
+    __name__ = 'sale.point'
+
+    sector = fields.Many2One(
+        'ptce.sector', "Sector", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        help="The sector of the sales of this point of sale when the "
+        "product has none.")
+    kind = fields.Selection([
+            (None, ""),
+            ('restaurant', "Restaurant"),
+            ('shop', "Producers' Shop"),
+            ('boutique', "Textile Boutique"),
+            ('recyclerie', "Recyclerie Till"),
+            ('culture', "Culture Ticket Desk"),
+            ], "Kind")
+    tip_account = fields.Many2One(
+        'account.account', "Tip Account",
+        domain=[
+            ('company', '=', Eval('company', -1)),
+            ('type', '!=', None),
+            ('closed', '!=', True),
+            ],
+        help="Account credited with the tips collected for the staff "
+        "(they are not revenue).")
+
+
+class POSSale(metaclass=PoolMeta):
+    __name__ = 'sale.point.sale'
+
+    sector = fields.Many2One(
+        'ptce.sector', "Sector", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        states={'readonly': Eval('state') != 'open'},
+        help="The sector of the point of sale; each line carries its own.")
+    table = fields.Char(
+        "Table", states={'readonly': Eval('state') != 'open'},
+        help="Restaurant table.")
+    covers = fields.Integer(
+        "Covers",
+        domain=['OR', ('covers', '=', None), ('covers', '>=', 0)],
+        states={'readonly': Eval('state') != 'open'},
+        help="Number of guests served (restaurant).")
+    tip = Monetary(
+        "Tip", currency='currency', digits='currency',
+        domain=['OR', ('tip', '=', None), ('tip', '>=', 0)],
+        states={'readonly': Eval('state') != 'open'},
+        help="Tip left by the customers for the staff, paid with the bill.")
+    refund_of = fields.Many2One(
+        'sale.point.sale', "Refund of", readonly=True, ondelete='RESTRICT',
+        help="The posted sale this negative sale corrects.")
+    chain_number = fields.Integer(
+        "Posting Number", readonly=True,
+        help="Gap-free number given at posting, per point of sale "
+        "(CGI art. 286 I 3° bis).")
+    chain_previous_hash = fields.Char(
+        "Previous Hash", readonly=True, strip=False)
+    chain_hash = fields.Char(
+        "Hash", readonly=True, strip=False,
+        help="SHA-256 of the posted sale chained to the previous one.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('point_chain_number_unique',
+                Exclude(t, (t.point, Equal), (t.chain_number, Equal),
+                    where=t.chain_number != Null),
+                'ptce_sectors.msg_sale_chain_number_unique'),
+            ]
+        cls._sql_indexes.add(
+            Index(t, (t.point, Index.Range()), (t.chain_number, Index.Range()),
+                where=t.chain_number != Null))
+        cls.__rpc__.update({
+                'verify_chain': RPC(),
+                'split_bill': RPC(instantiate=0),
+                })
+        cls._buttons.update(
+            refund={
+                'invisible': Eval('state') != 'posted',
+                'depends': ['state'],
+                },
+            )
+
+    @classmethod
+    def default_tip(cls):
+        return Decimal(0)
+
+    @fields.depends('point')
+    def on_change_point(self):
+        if self.point:
+            self.sector = self.point.sector
+
+    @fields.depends('tip', methods=[
+            'on_change_with_total', 'on_change_with_amount_paid'])
+    def on_change_with_amount_to_pay(self, name=None):
+        return (super().on_change_with_amount_to_pay(name=name)
+            + (self.tip or Decimal(0)))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Point = pool.get('sale.point')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('sector') and values.get(
+                'point'):
+            point = Point(values['point'])
+            if point.sector:
+                values['sector'] = point.sector.id
+        return values
+
+    @classmethod
+    def copy(cls, sales, default=None):
+        default = {} if default is None else default.copy()
+        for name in ['chain_number', 'chain_previous_hash', 'chain_hash',
+                'refund_of']:
+            default.setdefault(name)
+        return super().copy(sales, default=default)
+
+    @classmethod
+    def check_modification(cls, mode, sales, values=None, external=False):
+        if mode in {'write', 'delete'}:
+            for sale in sales:
+                if sale.state == 'posted':
+                    raise InalterabilityError(gettext(
+                            'ptce_sectors.msg_sale_posted_inalterable',
+                            sale=sale.rec_name))
+        super().check_modification(
+            mode, sales, values=values, external=external)
+
+    @classmethod
+    def check_sectors(cls, sales):
+        "Every line of a posted sale carries its sector (analytic axis)"
+        for sale in sales:
+            for line in sale.lines:
+                if not line.sector:
+                    raise SectorError(gettext(
+                            'ptce_sectors.msg_line_sector_required',
+                            line=line.rec_name))
+
+    @classmethod
+    def post(cls, sales):
+        pool = Pool()
+        Closing = pool.get('ptce.pos.closing')
+        to_chain = [s for s in sales
+            if s.state == 'done' and not s.chain_hash]
+        cls.check_sectors(to_chain)
+        Closing.check_open_period(to_chain)
+        cls.chain(to_chain)
+        super().post(sales)
+
+    @classmethod
+    def chain(cls, sales):
+        """Give the posting number and the chained hash to the sales, per
+        point of sale, under a lock of the point of sale so that two
+        cashiers never draw the same number."""
+        pool = Pool()
+        Point = pool.get('sale.point')
+        if not sales:
+            return
+        by_point = defaultdict(list)
+        for sale in sales:
+            by_point[sale.point].append(sale)
+        Point.lock(list(by_point))
+        to_write = []
+        data = cls.get_chain_data(sale_ids=[s.id for s in sales])
+        for point, p_sales in by_point.items():
+            number, previous = cls.get_chain_last(point)
+            p_sales.sort(key=lambda s: (s.date, s.number or '', s.id))
+            for sale in p_sales:
+                number += 1
+                values = data[sale.id]
+                values['chain_number'] = number
+                digest = sale_hash(values, previous)
+                to_write.extend(([sale], {
+                            'chain_number': number,
+                            'chain_previous_hash': previous,
+                            'chain_hash': digest,
+                            }))
+                previous = digest
+        cls.write(*to_write)
+
+    @classmethod
+    def get_chain_last(cls, point):
+        "Return the last posting number and hash of the point of sale"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.chain_number, table.chain_hash,
+                where=(table.point == point.id)
+                & (table.chain_number != Null),
+                order_by=[table.chain_number.desc], limit=1))
+        row = cursor.fetchone()
+        if row:
+            return row[0], row[1]
+        return 0, GENESIS_HASH
+
+    @classmethod
+    def get_chain_data(cls, sale_ids=None, point=None, date_from=None,
+            date_to=None, chained=False):
+        """Read straight from the tables the fixed fields of the sales (by
+        ids, or of a point of sale within dates, or all chained sales):
+        {id: {company, point, number, chain_number, date, state, tip,
+        refund_of, chain_previous_hash, chain_hash, lines, payments}}
+        ordered by point and posting number.  Used to compute and to verify
+        the chain with the very same values."""
+        pool = Pool()
+        Line = pool.get('sale.point.sale.line')
+        Payment = pool.get('sale.point.payment')
+        sale = cls.__table__()
+        line = Line.__table__()
+        payment = Payment.__table__()
+        cursor = Transaction().connection.cursor()
+
+        where = sale.id == sale.id
+        if sale_ids is not None:
+            where &= fields.SQL_OPERATORS['in'](sale.id, sale_ids or [-1])
+        if point is not None:
+            where &= sale.point == int(point)
+        if date_from is not None:
+            where &= sale.date >= date_from
+        if date_to is not None:
+            where &= sale.date <= date_to
+        if chained:
+            where &= (sale.chain_number != Null) | (sale.state == 'posted')
+
+        result = {}
+        cursor.execute(*sale.select(
+                sale.id, sale.company, sale.point, sale.number,
+                sale.chain_number, sale.date, sale.state, sale.tip,
+                sale.refund_of, sale.chain_previous_hash, sale.chain_hash,
+                where=where,
+                order_by=[sale.point, sale.chain_number, sale.id]))
+        for (id_, company, point_id, number, chain_number, date, state, tip,
+                refund_of, previous, digest) in cursor:
+            result[id_] = {
+                'company': company, 'point': point_id, 'number': number,
+                'chain_number': chain_number, 'date': date, 'state': state,
+                'tip': tip, 'refund_of': refund_of,
+                'chain_previous_hash': previous, 'chain_hash': digest,
+                'lines': [], 'payments': [],
+                }
+        if not result:
+            return result
+        cursor.execute(*line.join(sale, condition=line.sale == sale.id
+                ).select(
+                line.sale, line.product, line.quantity,
+                line.unit_list_price, line.unit_gross_price, line.sector,
+                where=where, order_by=[line.sale, line.id]))
+        for sale_id, *values in cursor:
+            result[sale_id]['lines'].append(values)
+        cursor.execute(*payment.join(sale, condition=payment.sale == sale.id
+                ).select(
+                payment.sale, payment.method, payment.amount,
+                where=where, order_by=[payment.sale, payment.id]))
+        for sale_id, *values in cursor:
+            result[sale_id]['payments'].append(values)
+        return result
+
+    @classmethod
+    def verify_chain(cls, points=None):
+        """Recompute the chain of posted sales and of closings of each point
+        of sale (all when points is None).  Return one dict per point:
+        {point, name, sales, closings, broken} where broken is None or a
+        dict {model, id, number, chain_number, reason} naming the first
+        broken record.  Reasons: 'hash' (the content was changed),
+        'previous' (link to the previous record), 'sequence' (gap or
+        deletion), 'state' (a chained sale is no longer posted)."""
+        pool = Pool()
+        Point = pool.get('sale.point')
+        Closing = pool.get('ptce.pos.closing')
+        if points is None:
+            points = Point.search([], order=[('id', 'ASC')])
+        results = []
+        for point in points:
+            data = cls.get_chain_data(point=point, chained=True)
+            broken = None
+            expected_number, previous = 1, GENESIS_HASH
+            for id_, values in data.items():
+                reason = None
+                if values['state'] != 'posted':
+                    reason = 'state'
+                elif values['chain_number'] != expected_number:
+                    reason = 'sequence'
+                elif values['chain_previous_hash'] != previous:
+                    reason = 'previous'
+                elif sale_hash(values, previous) != values['chain_hash']:
+                    reason = 'hash'
+                if reason:
+                    broken = {
+                        'model': 'sale.point.sale', 'id': id_,
+                        'number': values['number'],
+                        'chain_number': values['chain_number'],
+                        'reason': reason,
+                        }
+                    break
+                expected_number += 1
+                previous = values['chain_hash']
+            closings = 0
+            if not broken:
+                closings, broken = Closing.verify_point(point, data)
+            results.append({
+                    'point': point.id, 'name': point.rec_name,
+                    'sales': len(data), 'closings': closings,
+                    'broken': broken,
+                    })
+        return results
+
+    @classmethod
+    @ModelView.button
+    def refund(cls, sales):
+        """Create, for each posted sale, a new open sale with the opposite
+        quantities (a correction never changes the posted sale)."""
+        pool = Pool()
+        Line = pool.get('sale.point.sale.line')
+        refunds = []
+        for sale in sales:
+            if sale.state != 'posted':
+                continue
+            refund = cls(
+                company=sale.company, point=sale.point, sector=sale.sector,
+                date=Pool().get('ir.date').today(), refund_of=sale,
+                table=sale.table, tip=-(sale.tip or 0) or Decimal(0))
+            refund.lines = [Line(
+                    product=l.product, quantity=-l.quantity,
+                    unit_list_price=l.unit_list_price,
+                    unit_gross_price=l.unit_gross_price, sector=l.sector)
+                for l in sale.lines]
+            refunds.append(refund)
+        cls.save(refunds)
+        return refunds
+
+    def get_account_move(self):
+        pool = Pool()
+        Line = pool.get('account.move.line')
+        move = super().get_account_move()
+        if self.tip:
+            if not self.point.tip_account:
+                raise SectorError(gettext(
+                        'ptce_sectors.msg_point_tip_account',
+                        point=self.point.rec_name))
+            line = Line(account=self.point.tip_account, description='tip')
+            if self.tip > 0:
+                line.debit, line.credit = Decimal(0), self.tip
+            else:
+                line.debit, line.credit = -self.tip, Decimal(0)
+            move.lines = list(move.lines) + [line]
+        return move
+
+    # Server-side entry points for the touchscreen page
+
+    @classmethod
+    def pos_add_line(cls, sale, product, quantity=1, kitchen_note=None):
+        "Add a line of the product to the open sale and return it"
+        pool = Pool()
+        Line = pool.get('sale.point.sale.line')
+        line = Line(sale=sale, product=product, quantity=quantity,
+            kitchen_note=kitchen_note)
+        line.on_change_product()
+        line.save()
+        return line
+
+    @classmethod
+    def pos_pay(cls, sale, method, amount=None):
+        """Add a payment (the rest to pay when amount is None) and process
+        the sale when fully paid; return the payment."""
+        pool = Pool()
+        Payment = pool.get('sale.point.payment')
+        if amount is None:
+            amount = sale.amount_to_pay
+        payment = Payment(sale=sale, method=method, amount=amount)
+        payment.save()
+        sale = cls(sale.id)
+        if not sale.amount_to_pay:
+            cls.process([sale])
+        return payment
+
+    @classmethod
+    def split_bill(cls, sales, parts):
+        """Return for each sale the amounts that split what remains to pay
+        into ``parts`` payments, the cents of rounding on the first ones so
+        that they add up exactly."""
+        parts = max(int(parts), 1)
+        result = {}
+        for sale in sales:
+            remaining = sale.amount_to_pay
+            share = sale.currency.round(remaining / parts)
+            amounts = [share] * parts
+            difference = remaining - sum(amounts)
+            step = sale.currency.rounding * (1 if difference > 0 else -1)
+            index = 0
+            while difference:
+                amounts[index % parts] += step
+                difference -= step
+                index += 1
+            result[sale.id] = amounts
+        return result
+
+
+class POSSaleLine(metaclass=PoolMeta):
+    __name__ = 'sale.point.sale.line'
+
+    sector = fields.Many2One(
+        'ptce.sector', "Sector", ondelete='RESTRICT',
+        states={'readonly': Eval('sale_state') != 'open'},
+        help="The sector the revenue of the line is booked on (analytic "
+        "axis Filière).")
+    kitchen_note = fields.Char(
+        "Kitchen Note", states={'readonly': Eval('sale_state') != 'open'},
+        help="Instruction sent to the kitchen with the dish.")
+
+    @fields.depends('product', 'sale', '_parent_sale.sector')
+    def on_change_product(self):
+        super().on_change_product()
+        if self.product and self.product.template.sector:
+            self.sector = self.product.template.sector
+        elif self.sale and self.sale.sector:
+            self.sector = self.sale.sector
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Product = pool.get('product.product')
+        Sale = pool.get('sale.point.sale')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('sector'):
+            sector = None
+            if values.get('product') is not None:
+                sector = Product(values['product']).template.sector
+            if not sector and values.get('sale') is not None:
+                sale = Sale(values['sale'])
+                sector = sale.sector or sale.point.sector
+            if sector:
+                values['sector'] = sector.id
+        return values
+
+    @classmethod
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        for line in lines:
+            if line.sale.state == 'posted':
+                raise InalterabilityError(gettext(
+                        'ptce_sectors.msg_sale_posted_inalterable',
+                        sale=line.sale.rec_name))
+
+    def get_account_move_lines(self):
+        lines = super().get_account_move_lines()
+        agreement = self.product.template.consignment_agreement
+        if agreement and self.product.template.consigned:
+            lines = self._split_consignment(lines, agreement)
+        if self.sector:
+            for line in lines:
+                # The depositor's share is a debt, not the sector's revenue
+                if line.account.type and line.account.type.revenue:
+                    line.analytic_lines = self.sector.get_analytic_lines(
+                        line, self.sale.date)
+        return lines
+
+
+    def _split_consignment(self, lines, agreement):
+        """Dépôt-vente: only the commission is revenue; the depositor's
+        share of the untaxed price is owed to them (depositors account)."""
+        pool = Pool()
+        Consignment = pool.get('ptce.consignment.agreement')
+        Line = pool.get('account.move.line')
+        result = []
+        for line in lines:
+            amount = line.credit - line.debit
+            commission, share = Consignment.split_commission(
+                amount, agreement.commission_rate)
+            line.account = agreement.commission_account
+            line.credit = commission if commission > 0 else Decimal(0)
+            line.debit = -commission if commission < 0 else Decimal(0)
+            result.append(line)
+            if share:
+                depositor = Line(
+                    account=agreement.depositor_account, origin=self,
+                    credit=share if share > 0 else Decimal(0),
+                    debit=-share if share < 0 else Decimal(0))
+                result.append(depositor)
+        return result
+
+
+class POSPayment(metaclass=PoolMeta):
+    __name__ = 'sale.point.payment'
+
+    @classmethod
+    def check_modification(cls, mode, payments, values=None, external=False):
+        for payment in payments:
+            if payment.sale.state == 'posted':
+                raise InalterabilityError(gettext(
+                        'ptce_sectors.msg_sale_posted_inalterable',
+                        sale=payment.sale.rec_name))
+        super().check_modification(
+            mode, payments, values=values, external=external)
+
+    @classmethod
+    def validate(cls, payments):
+        super().validate(payments)
+        cls.check_meal_vouchers({p.sale for p in payments})
+
+    @classmethod
+    def check_meal_vouchers(cls, sales):
+        """Meal vouchers (titres-restaurant) pay only eligible food, within
+        the daily cap (Code du travail art. R3262-4 and R3262-10)."""
+        pool = Pool()
+        Configuration = pool.get('ptce.sectors.configuration')
+        Lang = pool.get('ir.lang')
+        cap = Configuration(1).get_meal_voucher_cap()
+        for sale in sales:
+            vouchers = sum(
+                (p.amount or 0) for p in sale.payments
+                if p.method.meal_voucher)
+            if not vouchers:
+                continue
+            eligible = sum(
+                (l.gross_amount for l in sale.lines
+                    if l.product.template.meal_voucher_eligible), Decimal(0))
+            lang = Lang.get()
+            if not eligible:
+                raise MealVoucherError(gettext(
+                        'ptce_sectors.msg_meal_voucher_not_food',
+                        sale=sale.rec_name))
+            if vouchers > eligible:
+                raise MealVoucherError(gettext(
+                        'ptce_sectors.msg_meal_voucher_above_eligible',
+                        sale=sale.rec_name,
+                        amount=lang.currency(vouchers, sale.currency),
+                        eligible=lang.currency(eligible, sale.currency),
+                        excess=lang.currency(
+                            vouchers - eligible, sale.currency)))
+            if cap is not None and vouchers > cap:
+                raise MealVoucherError(gettext(
+                        'ptce_sectors.msg_meal_voucher_above_cap',
+                        sale=sale.rec_name,
+                        amount=lang.currency(vouchers, sale.currency),
+                        cap=lang.currency(cap, sale.currency),
+                        excess=lang.currency(vouchers - cap, sale.currency)))
+
+
+class POSPaymentMethod(metaclass=PoolMeta):
+    __name__ = 'sale.point.payment.method'
+
+    meal_voucher = fields.Boolean(
+        "Meal Voucher",
+        help="Titres-restaurant: accepted only for eligible food and "
+        "within the legal daily cap.")
+    kind = fields.Selection([
+            (None, ""),
+            ('cash', "Cash"),
+            ('card', "Card"),
+            ('cheque', "Cheque"),
+            ('meal_voucher', "Meal Voucher"),
+            ('other', "Other"),
+            ], "Kind")
+
+    @classmethod
+    def default_meal_voucher(cls):
+        return False
+
+    @fields.depends('kind')
+    def on_change_kind(self):
+        self.meal_voucher = self.kind == 'meal_voucher'
+        if self.kind == 'cash':
+            self.cash = True
+
