@@ -100,16 +100,16 @@ def _associates(company, year, names):
     for y, m, end in _month_ends(year):
         cursor.execute(*member.join(college, 'LEFT',
                 condition=member.college == college.id).select(
-                member.kind, Coalesce(college.name, ''), Count(Literal('*')),
+                member.kind, college.name, Count(Literal('*')),
                 where=(member.company == company.id)
                 & (member.admission_date <= end)
                 & ((member.exit_date == None)  # noqa: E711
                     | (member.exit_date > end)),
-                group_by=[member.kind, Coalesce(college.name, '')]))
+                group_by=[member.kind, college.name]))
         for kind, college_name, count in cursor:
             count = Decimal(count)
             for indicator, key in [(assoc, 'total'), (assoc, kind),
-                    (by_college, college_name)]:
+                    (by_college, college_name or '')]:
                 series = indicator.series[key]
                 if y == year:
                     series.months[m - 1] += count
@@ -136,7 +136,7 @@ def _waste(company, year, names):
     waste = Indicator('WASTE', *names['WASTE'])
     fill(waste, monthly(cursor,
             intake.join(flow, 'LEFT', condition=intake.flow == flow.id),
-            intake.date, Coalesce(flow.code, ''), [Sum(intake.weight)],
+            intake.date, flow.code, [Sum(intake.weight)],
             intake.company == company.id, year), year)
     outcomes = Indicator('WASTE_OUTCOME', *names['WASTE_OUTCOME'])
     fill(outcomes, monthly(cursor,

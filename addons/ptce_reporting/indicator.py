@@ -377,7 +377,7 @@ def _activities(company, year, names):
         condition=activity.sector == analytic.id)
     indicator = Indicator('ACTIVITIES', *names['ACTIVITIES'])
     fill(indicator, monthly(cursor, query, activity.start_date,
-            Coalesce(analytic.code, ''), [Count(Literal('*'))],
+            analytic.code, [Count(Literal('*'))],
             activity.company == company.id, year), year)
     return [indicator]
 
