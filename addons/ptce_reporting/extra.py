@@ -100,7 +100,7 @@ def _associates(company, year, names):
     for y, m, end in _month_ends(year):
         cursor.execute(*member.join(college, 'LEFT',
                 condition=member.college == college.id).select(
-                member.kind, college.name, Count(Literal('*')),
+                member.kind, college.name, Count(member.id),
                 where=(member.company == company.id)
                 & (member.admission_date <= end)
                 & ((member.exit_date == None)  # noqa: E711
@@ -155,7 +155,7 @@ def _culture(company, year, names):
     cursor = Transaction().connection.cursor()
     culture = Indicator('CULTURE', *names['CULTURE'])
     fill(culture, monthly(cursor, event, event.date, Literal('events'),
-            [Count(Literal('*'))], event.company == company.id, year), year)
+            [Count(event.id)], event.company == company.id, year), year)
     return [culture]
 
 

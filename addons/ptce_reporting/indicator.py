@@ -204,14 +204,25 @@ def monthly(cursor, query, date_column, key, aggregates, where, year):
     Returns {(year, month, key): [aggregate values]}."""
     where &= ((date_column >= datetime.date(year - 1, 1, 1))
         & (date_column <= datetime.date(year, 12, 31)))
+    # PostgreSQL cannot type a parameter in the select list: a constant key
+    # stays in Python.
+    if isinstance(key, Literal):
+        constant, columns, group_by = key.value, [], [date_column]
+    else:
+        constant, columns, group_by = None, [key], [date_column, key]
     cursor.execute(*query.select(
-            date_column, key, *aggregates, where=where,
-            group_by=[date_column, key]))
+            date_column, *columns, *aggregates, where=where,
+            group_by=group_by))
     result = {}
     for row in cursor:
         date = _as_date(row[0])
-        index = (date.year, date.month, row[1] if row[1] is not None else '')
-        values = [_d(v) for v in row[2:]]
+        if constant is None:
+            key_value, values = row[1], row[2:]
+        else:
+            key_value, values = constant, row[1:]
+        index = (date.year, date.month,
+            key_value if key_value is not None else '')
+        values = [_d(v) for v in values]
         if index in result:
             result[index] = [a + b for a, b in zip(result[index], values)]
         else:
@@ -377,7 +388,7 @@ def _activities(company, year, names):
         condition=activity.sector == analytic.id)
     indicator = Indicator('ACTIVITIES', *names['ACTIVITIES'])
     fill(indicator, monthly(cursor, query, activity.start_date,
-            analytic.code, [Count(Literal('*'))],
+            analytic.code, [Count(activity.id)],
             activity.company == company.id, year), year)
     return [indicator]
 
@@ -389,7 +400,7 @@ def _jobs(company, year, names):
     job = Job.__table__()
     cursor = Transaction().connection.cursor()
     rows = monthly(cursor, job, job.start_date, job.contract_type,
-        [Count(Literal('*')), Sum(job.fte)], job.company == company.id, year)
+        [Count(job.id), Sum(job.fte)], job.company == company.id, year)
     headcount = Indicator('JOBS', *names['JOBS'])
     fte = Indicator('JOBS_FTE', *names['JOBS_FTE'])
     fill(headcount, rows, year, 0)
