@@ -472,6 +472,8 @@ class IndicatorValue(ModelSQL, ModelView):
         cls.delete(cls.search([
                     ('company', '=', company.id), ('year', '=', year)]))
         values = []
+        # Stored with 2 digits; SQLite sums numerics as floats
+        cent = Decimal('0.01')
         for indicator in compute(company, year).values():
             for key, series in indicator.series.items():
                 for month in range(12):
@@ -479,8 +481,9 @@ class IndicatorValue(ModelSQL, ModelView):
                             indicator=indicator.code,
                             date=datetime.date(year, month + 1, 1),
                             year=year, key=key,
-                            value=series.months[month],
-                            previous_value=series.previous_months[month]))
+                            value=series.months[month].quantize(cent),
+                            previous_value=series.previous_months[
+                                month].quantize(cent)))
         cls.save(values)
         return values
 

@@ -7,6 +7,7 @@ Ateliers, with proteus."""
 from decimal import Decimal
 
 from proteus import Model
+from proteus.config import get_config
 
 from ateliers.setup import get_company
 
@@ -55,12 +56,18 @@ def create_categories(config=None):
     return categories
 
 
+UOMS = {'Unit': 'uom_unit', 'Kilogram': 'uom_kilogram'}
+
+
 def create_product(name, gross_price, category, sector, type='goods',
         unit='Unit', meal_voucher=False, config=None):
     "Create a salable product sold at the gross price (taxes included)"
     Template = Model.get('product.template', config=config)
     Uom = Model.get('product.uom', config=config)
-    uom, = Uom.find([('name', '=', unit)])
+    ModelData = Model.get('ir.model.data', config=config)
+    # By XML id: names are translated (the demo runs in French)
+    uom = Uom(ModelData.get_id(
+        'product', UOMS[unit], (config or get_config()).context))
     template = Template(name=name, default_uom=uom, type=type,
         salable=True, account_category=category, sector=sector,
         meal_voucher_eligible=meal_voucher)

@@ -5,6 +5,7 @@
 from decimal import Decimal
 
 from proteus import Model
+from proteus.config import get_config
 
 from ateliers.setup import get_company
 
@@ -42,7 +43,10 @@ def create_service(name, price, config=None):
     ProductTemplate = Model.get('product.template', config=config)
     Category = Model.get('product.category', config=config)
     Uom = Model.get('product.uom', config=config)
-    unit, = Uom.find([('name', '=', 'Unit')])
+    ModelData = Model.get('ir.model.data', config=config)
+    # By XML id: names are translated (the demo runs in French)
+    unit = Uom(ModelData.get_id(
+        'product', 'uom_unit', (config or get_config()).context))
     categories = Category.find([('name', '=', "Locations")])
     if categories:
         category, = categories
