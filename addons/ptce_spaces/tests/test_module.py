@@ -9,7 +9,7 @@ from trytond.tests.test_tryton import ModuleTestCase
 class PtceSpacesTestCase(CompanyTestMixin, ModuleTestCase):
     "Test ptce_spaces module"
     module = 'ptce_spaces'
-    extras = []
+    extras = ['scic_members']
 
 
 del ModuleTestCase
