@@ -43,6 +43,7 @@ INDICATORS = [
     ('OCCUPANCY', "Occupancy rate", '%'),
     ('WASTE', "Recyclerie tonnage", 'kg'),
     ('WASTE_OUTCOME', "Recyclerie outcomes", 'kg'),
+    ('WASTE_RATE', "Recyclerie reuse, recycling and disposal rates", '%'),
     ('CULTURE', "Events and attendance", 'count'),
     ]
 
@@ -409,33 +410,70 @@ def _jobs(company, year, names):
 
 
 def _visitors(company, year, names):
-    """Visitors per day: average over the days with a count (opening days)
-    of the visitors of all sites that day."""
+    """Visitors per day: average over the opening days of the visitors of
+    all sites that day. A day without any count entered takes, when
+    ptce_sectors is active, the POS tickets of the day plus the tickets of
+    the events held that day (../shared/indicators.md): the indicator is
+    then flagged as an estimate and the estimated days are kept in
+    `estimated_days`."""
+    from . import extra
     pool = Pool()
     Count_ = pool.get('ptce.visitor.count')
     count = Count_.__table__()
     cursor = Transaction().connection.cursor()
-    rows = monthly(cursor, count, count.date, Literal('all'),
-        [Sum(count.count), Count(count.date, distinct=True)],
-        count.company == company.id, year)
-    totals = Indicator('VISITORS', *names['VISITORS'])
-    days = Indicator('VISITORS', *names['VISITORS'])
-    fill(totals, rows, year, 0)
-    fill(days, rows, year, 1)
+    cursor.execute(*count.select(count.date, Sum(count.count),
+            where=(count.company == company.id)
+            & (count.date >= datetime.date(year - 1, 1, 1))
+            & (count.date <= datetime.date(year, 12, 31)),
+            group_by=[count.date]))
+    days = {_as_date(d): _d(v) for d, v in cursor}
+    estimated = {}
+    if extra.has_model('sale.point.sale'):
+        pos = extra.pos_tickets(cursor, company, year)
+        tickets = (extra.event_tickets(cursor, company, year)
+            if extra.has_model('ptce.culture.event') else {})
+        for date in set(pos) | set(tickets):
+            if date not in days:
+                estimated[date] = pos.get(date, 0) + tickets.get(date, 0)
     indicator = Indicator('VISITORS', *names['VISITORS'])
-    if not rows:
+    indicator.estimated_days = Series()
+    if not days and not estimated:
         return [indicator]
-    t, d = totals.series['all'], days.series['all']
+    totals, opening = Series(), Series()
+    for date, value in list(days.items()) + list(estimated.items()):
+        for series, amount in [(totals, value), (opening, Decimal(1))] + (
+                [(indicator.estimated_days, Decimal(1))]
+                if date in estimated else []):
+            if date.year == year:
+                series.months[date.month - 1] += amount
+                series.total += amount
+            else:
+                series.previous_months[date.month - 1] += amount
+                series.previous += amount
+    indicator.estimate = bool(indicator.estimated_days.total)
 
     def average(a, b):
         return (a / b).quantize(Decimal('0.1')) if b else Decimal(0)
     series = indicator.series['all']
-    series.months = [average(a, b) for a, b in zip(t.months, d.months)]
+    series.months = [average(a, b)
+        for a, b in zip(totals.months, opening.months)]
     series.previous_months = [average(a, b)
-        for a, b in zip(t.previous_months, d.previous_months)]
-    series.total = average(t.total, d.total)
-    series.previous = average(t.previous, d.previous)
+        for a, b in zip(totals.previous_months, opening.previous_months)]
+    series.total = average(totals.total, opening.total)
+    series.previous = average(totals.previous, opening.previous)
     return [indicator]
+
+
+def percent(series, part, whole):
+    """Fill series with part / whole in percent (0.1), month by month and
+    for both years"""
+    def rate(a, b):
+        return (a * 100 / b).quantize(Decimal('0.1')) if b else Decimal(0)
+    series.months = [rate(a, b) for a, b in zip(part.months, whole.months)]
+    series.previous_months = [rate(a, b)
+        for a, b in zip(part.previous_months, whole.previous_months)]
+    series.total = rate(part.total, whole.total)
+    series.previous = rate(part.previous, whole.previous)
 
 
 class IndicatorValue(ModelSQL, ModelView):

@@ -11,7 +11,11 @@ import shutil
 import tempfile
 
 from trytond.i18n import gettext
+from trytond.model import ModelView, fields
 from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateView, Wizard
 
 from . import indicator as indicators
 from .exceptions import ReportingError
@@ -33,6 +37,8 @@ NAMES = {
     'RENTS': "Loyers facturés (€)",
     'OCCUPANCY': "Taux d'occupation (%)",
     'WASTE': "Recyclerie : tonnage (kg)",
+    'WASTE_RATE': "Recyclerie : taux de réemploi, recyclage, élimination "
+    "(%)",
     'CULTURE': "Culture : événements et fréquentation",
     }
 KEYS = {
@@ -44,6 +50,8 @@ KEYS = {
     'events': "événements", 'rents': "loyers",
     'reused_sold': "réemploi (vendu)", 'reused_given': "réemploi (donné)",
     'recycled': "recyclé", 'disposed': "éliminé",
+    'reuse': "réemploi", 'recycling': "recyclage", 'disposal': "élimination",
+    'tickets': "billets vendus", 'loans': "prêts de matériel",
     }
 STATES = {
     'requested': "demandée", 'awarded': "accordée",
@@ -110,9 +118,13 @@ def write_workbook(path, company, year, figures, grants, funder=None):
     for cell in sheet[2]:
         cell.font = bold
     for code, indicator in figures.items():
+        name = NAMES.get(code, indicator.name)
+        if indicator.estimate:
+            name += (" — estimation (tickets de caisse et billets les jours "
+                "sans comptage)")
         for key in sorted(indicator.series):
             series = indicator.series[key]
-            sheet.append([code, NAMES.get(code, indicator.name), _label(key)]
+            sheet.append([code, name, _label(key)]
                 + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous),
                     _change(series.total, series.previous)])
@@ -160,6 +172,25 @@ def write_workbook(path, company, year, figures, grants, funder=None):
             series = revenue.series[key]
             sheet.append([sector_names.get(key, key)]
                 + [float(v) for v in series.months]
+                + [float(series.total), float(series.previous)])
+
+    occupancy = figures.get('OCCUPANCY')
+    if occupancy:
+        sheet = workbook.create_sheet("Espaces")
+        sheet.append(["Espaces"] + MONTHS + [str(year), str(year - 1)])
+        for cell in sheet[1]:
+            cell.font = bold
+        rows = [
+            ("Taux d'occupation (%)", occupancy.series['rate']),
+            ("m²·jours loués", occupancy.leased),
+            ("m²·jours disponibles", occupancy.available),
+            ("Espaces vacants (aucun jour loué)", occupancy.vacant),
+            ]
+        rents = figures.get('RENTS')
+        if rents:
+            rows.append(("Loyers facturés (€)", rents.series['rents']))
+        for label, series in rows:
+            sheet.append([label] + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous)])
 
     if not funder:
@@ -335,3 +366,121 @@ def build_pack(company, year, output, funder=None):
     write_workbook(output, company, year, figures, grants, funder)
     pngs = write_charts(pdf_path, png_folder, company, year, figures, title)
     return [output, pdf_path] + pngs
+
+
+def pack_files(company, year, funder=None):
+    """Build the pack with build_pack() in a temporary folder and return
+    {'xlsx': (name, bytes), 'pdf': (name, bytes), 'png': (name, bytes of a
+    zip of the charts)} for the client wizard."""
+    import zipfile
+    if funder:
+        stem = f"pack_{_slug(funder.rec_name)}_{year}"
+    else:
+        stem = f"rapport_activite_{year}"
+    folder = tempfile.mkdtemp(prefix='ptce-pack-')
+    try:
+        output = os.path.join(folder, stem + '.xlsx')
+        files = build_pack(company, year, output, funder=funder)
+        result = {}
+        for key, path in [('xlsx', files[0]), ('pdf', files[1])]:
+            with open(path, 'rb') as file:
+                result[key] = (os.path.basename(path), file.read())
+        archive = os.path.join(folder, stem + '_graphiques.zip')
+        with zipfile.ZipFile(archive, 'w', zipfile.ZIP_DEFLATED) as zip_:
+            for path in files[2:]:
+                zip_.write(path, os.path.basename(path))
+        with open(archive, 'rb') as file:
+            result['png'] = (os.path.basename(archive), file.read())
+        return result
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _slug(text):
+    import re
+    import unicodedata
+    text = unicodedata.normalize('NFKD', text).encode(
+        'ascii', 'ignore').decode('ascii')
+    return re.sub(r'[^A-Za-z0-9]+', '_', text).strip('_').lower() or 'pack'
+
+
+class PackStart(ModelView):
+    "Print Funder Pack"
+    __name__ = 'ptce.pack.print.start'
+    activity_report = fields.Boolean(
+        "Activity Report",
+        help="The general activity report (rapport d'activité) covering all "
+        "funders with the cooperative-project section of the management "
+        "report, instead of the pack of one funder.")
+    funder = fields.Many2One(
+        'party.party', "Funder",
+        states={
+            'required': ~Eval('activity_report', False),
+            'invisible': Eval('activity_report', False),
+            },
+        context={'company': Eval('company', -1)}, depends={'company'})
+    year = fields.Integer("Year", required=True)
+    company = fields.Many2One('company.company', "Company", required=True)
+
+    @staticmethod
+    def default_year():
+        return Pool().get('ir.date').today().year
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_activity_report():
+        return False
+
+
+class PackResult(ModelView):
+    "Print Funder Pack"
+    __name__ = 'ptce.pack.print.result'
+    workbook = fields.Binary(
+        "Workbook", filename='workbook_name', readonly=True)
+    workbook_name = fields.Char("Workbook Name", readonly=True)
+    charts = fields.Binary(
+        "Charts (PDF)", filename='charts_name', readonly=True)
+    charts_name = fields.Char("Charts Name", readonly=True)
+    images = fields.Binary(
+        "Charts (PNG)", filename='images_name', readonly=True)
+    images_name = fields.Char("Images Name", readonly=True)
+
+
+class PackPrint(Wizard):
+    """Print Funder Pack: the same workbook, PDF and charts as
+    `ateliers report funder|activity`, returned as files to download"""
+    __name__ = 'ptce.pack.print'
+    start = StateView('ptce.pack.print.start',
+        'ptce_reporting.pack_print_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Print", 'result', 'tryton-ok', default=True),
+            ])
+    result = StateView('ptce.pack.print.result',
+        'ptce_reporting.pack_print_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        defaults = {}
+        if self.model and self.record:
+            if self.model.__name__ == 'party.party':
+                defaults['funder'] = self.record.id
+            elif self.model.__name__ == 'ptce.grant':
+                defaults['funder'] = self.record.funder.id
+                defaults['company'] = self.record.company.id
+        return defaults
+
+    def default_result(self, fields):
+        funder = None if self.start.activity_report else self.start.funder
+        files = pack_files(self.start.company, self.start.year, funder)
+        return {
+            'workbook': files['xlsx'][1],
+            'workbook_name': files['xlsx'][0],
+            'charts': files['pdf'][1],
+            'charts_name': files['pdf'][0],
+            'images': files['png'][1],
+            'images_name': files['png'][0],
+            }

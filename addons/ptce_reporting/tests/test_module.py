@@ -9,7 +9,7 @@ from trytond.tests.test_tryton import ModuleTestCase
 class PtceReportingTestCase(CompanyTestMixin, ModuleTestCase):
     "Test ptce_reporting module"
     module = 'ptce_reporting'
-    extras = []
+    extras = ['scic_members', 'ptce_spaces', 'ptce_sectors']
 
 
 del ModuleTestCase
