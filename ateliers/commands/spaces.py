@@ -51,11 +51,13 @@ def leases_due(pool, date):
     return sorted(due), done
 
 
-def run(database, func, readonly=False):
+def run(database, func, readonly=False, extras=None):
     """Run func(pool) in one transaction as admin with the company in the
     context, committed at the end.  Like the RPC dispatcher, restart the
     transaction with the tables locked when trytond asks for it (strict
-    invoice sequences)."""
+    invoice sequences).  extras, when given, is kept between calls so that
+    the next batches take these locks at once instead of redoing their
+    work."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
     if not environment.database_exists(database):
@@ -64,7 +66,8 @@ def run(database, func, readonly=False):
             f"« ateliers init --database {database} ».")
     pool = Pool(database)
     pool.init()
-    extras = {}
+    if extras is None:
+        extras = {}
     while True:
         try:
             with Transaction().start(
@@ -107,10 +110,11 @@ def invoice_rents(database, date, post=False, batch_size=100,
             sum(i.untaxed_amount for i in invoices),
             sum(i.total_amount for i in invoices))
 
+    extras = {}
     for i in range(0, len(ids), batch_size):
         chunk = ids[i:i + batch_size]
         created, posted, untaxed, total = run(
-            database, lambda pool: batch(pool, chunk))
+            database, lambda pool: batch(pool, chunk), extras=extras)
         result['created'] += created
         result['posted'] += posted
         result['untaxed'] += untaxed
