@@ -4,6 +4,7 @@ Each module adds its own sub-commands from ``ateliers/commands/<name>.py``.
 Errors are printed as one line, with exit code 1.
 """
 import datetime
+import fcntl
 import importlib
 import os
 import pathlib
@@ -145,7 +146,8 @@ def load_demo(config):
 
 def install_sao(root):
     "Fetch the web client tryton-sao from npm and install its libraries"
-    if (root / 'index.html').exists() and (root / 'node_modules').exists():
+    done = root / f'.installed-{SAO_VERSION}'
+    if done.exists():
         return
     npm = shutil.which('npm')
     if not npm:
@@ -154,18 +156,26 @@ def install_sao(root):
             "web (ou lancez « ateliers serve --no-web »).")
     folder = root.parent
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        click.echo(f"Installation du client web tryton-sao@{SAO_VERSION}…")
-        subprocess.run([npm, 'pack', f'tryton-sao@{SAO_VERSION}'],
-            cwd=tmp, check=True, capture_output=True)
-        archive, = pathlib.Path(tmp).glob('tryton-sao-*.tgz')
-        if root.exists():
-            shutil.rmtree(root)
-        with tarfile.open(archive) as tar:
-            tar.extractall(folder, filter='data')
-    subprocess.run([npm, 'install', '--omit=dev', '--legacy-peer-deps',
-            '--no-audit', '--no-fund'],
-        cwd=root, check=True, capture_output=True)
+    # Two servers started together install it once; an install stopped
+    # half-way has no marker and is done again.
+    with open(folder / '.install.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done.exists():
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            click.echo(
+                f"Installation du client web tryton-sao@{SAO_VERSION}…")
+            subprocess.run([npm, 'pack', f'tryton-sao@{SAO_VERSION}'],
+                cwd=tmp, check=True, capture_output=True)
+            archive, = pathlib.Path(tmp).glob('tryton-sao-*.tgz')
+            if root.exists():
+                shutil.rmtree(root)
+            with tarfile.open(archive) as tar:
+                tar.extractall(folder, filter='data')
+        subprocess.run([npm, 'install', '--omit=dev', '--legacy-peer-deps',
+                '--no-audit', '--no-fund'],
+            cwd=root, check=True, capture_output=True)
+        done.touch()
 
 
 @main.command()

@@ -8,11 +8,16 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
+# Two runs (one per backend, see .ci/run) may start together: one installs
+# while the other waits.
+exec 9>.venv.lock
+flock 9
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
+flock -u 9
 
 .venv/bin/ruff check .
 
