@@ -556,6 +556,8 @@ class Lease(Workflow, ModelSQL, ModelView):
                     invoice_end=end))
         if not invoices:
             return []
+        if post:
+            cls._lock_posting(invoices)
         Invoice.save(invoices)
         for period, invoice in zip(periods, invoices):
             period.invoice = invoice
@@ -568,6 +570,42 @@ class Lease(Workflow, ModelSQL, ModelView):
             with Transaction().set_context(_skip_warnings=True):
                 Invoice.post(invoices)
         return invoices
+
+    @classmethod
+    def _lock_posting(cls, invoices):
+        """Take first the locks that posting the invoices asks for: the
+        strict invoice and move sequences and, for a journal without
+        journal period yet, the journal periods table.  When trytond has to
+        restart the transaction to take them, it happens before the
+        invoices are saved instead of after (a batch is not done twice)."""
+        pool = Pool()
+        Period = pool.get('account.period')
+        JournalPeriod = pool.get('account.journal.period')
+        sequences, journal_periods = set(), set()
+        for invoice in invoices:
+            period = Period.find(invoice.company, date=invoice.invoice_date)
+            fiscalyear = period.fiscalyear
+            pattern = {
+                'company': invoice.company.id,
+                'fiscalyear': fiscalyear.id,
+                'period': period.id,
+                }
+            for invoice_sequence in fiscalyear.invoice_sequences:
+                if invoice_sequence.match(pattern):
+                    sequences.add(invoice_sequence.out_invoice_sequence)
+                    break
+            sequences.add(period.move_sequence_used)
+            journal_periods.add((invoice.journal.id, period.id))
+        for sequence in sequences:
+            if sequence:
+                sequence.lock()
+        for journal, period in journal_periods:
+            if not JournalPeriod.search([
+                        ('journal', '=', journal),
+                        ('period', '=', period),
+                        ], limit=1):
+                JournalPeriod.lock()
+                break
 
     def _get_invoice(self, start, end, full_days, config):
         pool = Pool()
