@@ -35,3 +35,7 @@ class AssemblyError(ScicError):
 
 class RegisterImportError(ScicError):
     "The legacy register cannot be imported"
+
+
+class DirectDebitError(ScicError):
+    "A share call or subscription cannot be collected by direct debit"

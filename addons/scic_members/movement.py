@@ -9,13 +9,13 @@ from dateutil.relativedelta import relativedelta
 from sql.aggregate import Max, Sum
 from sql.operators import Neg
 from trytond.i18n import gettext
-from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.model import Index, Model, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
-from .exceptions import MovementAccessError, MovementError
+from .exceptions import DirectDebitError, MovementAccessError, MovementError
 
 KINDS = [
     ('subscription', "Subscription"),
@@ -35,6 +35,8 @@ MONEY_KINDS = {'call', 'payment', 'refund'}
 # Kinds that change the capital or how it is spread among associates.
 CAPITAL_KINDS = {'subscription', 'transfer', 'redemption', 'cancellation'}
 DELTAS = ('shares', 'subscribed', 'called', 'paid', 'refund')
+# Kinds that call capital: collected by SEPA direct debit.
+DEBIT_KINDS = {'subscription', 'call'}
 
 
 class Movement(Workflow, ModelSQL, ModelView):
@@ -150,6 +152,10 @@ class Movement(Workflow, ModelSQL, ModelView):
     capital_after = fields.Numeric(
         "Capital After", digits=(16, 2), readonly=True,
         help="Capital of the company once this movement was confirmed.")
+    direct_debits = fields.One2Many(
+        'account.payment', 'origin', "Direct Debits", readonly=True,
+        states={'invisible': ~Eval('kind').in_(list(DEBIT_KINDS))},
+        help="SEPA direct debits collecting what this movement called.")
 
     del _states
 
@@ -170,6 +176,12 @@ class Movement(Workflow, ModelSQL, ModelView):
                 'confirm': {
                     'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
+                    },
+                'direct_debit': {
+                    'invisible': ((Eval('state') != 'confirmed')
+                        | ~Eval('kind').in_(list(DEBIT_KINDS))
+                        | Eval('opening', False)),
+                    'depends': ['state', 'kind', 'opening'],
                     },
                 })
 
@@ -227,6 +239,7 @@ class Movement(Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, movements, default=None):
         default = default.copy() if default is not None else {}
+        default.setdefault('direct_debits', None)
         for name in ('number', 'move', 'unit_value', 'due_date',
                 'call_deadline', 'capital_after') + tuple(
                 f'{d}_delta' for d in DELTAS):
@@ -431,6 +444,136 @@ class Movement(Workflow, ModelSQL, ModelView):
             # Still draft in the database: the write is allowed.
             cls.write(*args)
 
+    @classmethod
+    def create_opening(cls, company, vlist):
+        """Create confirmed opening movements of `company` set-based (the
+        legacy import): the same rules and register values as `confirm`,
+        numbered in date order, inserted with multi-row INSERTs. The
+        values' member may be a record (browsed together: fewer reads).
+        Opening movements have no accounting entry. Returns the ids."""
+        from .bulk import bulk_create
+        cls.lock()
+        movements = sorted(
+            (cls(**v) for v in vlist), key=lambda m: m.date)
+        # The balances of all the company's associates: two grouped
+        # queries, whatever the number of associates.
+        state = _RegisterState(
+            company, cls.balances(company=company),
+            cls.capital(company), cls.capital(company, public_only=True),
+            cls.highest_capital(company))
+        numbers = company.scic_get_movement_sequence().get_many(
+            len(movements))
+        rows = []
+        for movement, number in zip(movements, numbers):
+            if not movement.opening:
+                raise ValueError("only opening movements")
+            values = movement._apply(state)
+            values.update({
+                    'number': number,
+                    'capital_after': state.capital,
+                    'unit_value': state.nominal,
+                    'state': 'confirmed',
+                    })
+            for name in ['company', 'kind', 'opening', 'date', 'member',
+                    'shares', 'description']:
+                value = getattr(movement, name)
+                values.setdefault(
+                    name, value.id if isinstance(value, Model) else value)
+            rows.append(values)
+        if not Transaction().context.get('_scic_defer_public_check'):
+            state.check_public_share()
+        return bulk_create(cls, rows)
+
+    # -- Collection by SEPA direct debit --------------------------------
+
+    @classmethod
+    @ModelView.button
+    def direct_debit(cls, movements):
+        cls.create_direct_debits(movements)
+
+    @classmethod
+    def create_direct_debits(cls, movements):
+        """Create and submit the SEPA direct debits (account.payment,
+        receivable) of what the confirmed subscriptions and calls
+        `movements` called and the associates have not paid yet: on the
+        company's direct debit journal, with the associate's valid mandate,
+        linked to the receivable line of the movement's entry. Returns the
+        payments; the accountant processes them into a pain.008 message."""
+        pool = Pool()
+        Payment = pool.get('account.payment')
+        Date = pool.get('ir.date')
+        balances = cls.balances(list({m.member.id for m in movements}))
+        payments = []
+        for movement in movements:
+            member = movement.member
+            company = movement.company
+            journal = company.scic_payment_journal
+            if not journal or journal.process_method != 'sepa':
+                raise DirectDebitError(gettext(
+                        'scic_members.msg_direct_debit_journal',
+                        company=company.rec_name))
+            if (movement.state != 'confirmed'
+                    or movement.kind not in DEBIT_KINDS
+                    or not movement.move):
+                raise DirectDebitError(gettext(
+                        'scic_members.msg_direct_debit_movement',
+                        movement=movement.rec_name))
+            line, due = movement._direct_debit_due()
+            balance = balances.setdefault(member.id, cls.empty_balance())
+            # What the register says is still unpaid (payments entered by
+            # hand included) caps what the entry says.
+            due = min(due, balance['called'] - balance['paid'])
+            if due <= 0:
+                raise DirectDebitError(gettext(
+                        'scic_members.msg_direct_debit_nothing_due',
+                        movement=movement.rec_name,
+                        member=member.rec_name))
+            with Transaction().set_context(company=company.id):
+                today = Date.today()
+            payment = Payment(
+                company=company, journal=journal, kind='receivable',
+                party=member.party, amount=due, date=today, line=line,
+                origin=movement)
+            for mandate in member.party.sepa_mandates_for(payment):
+                if mandate.is_valid:
+                    payment.sepa_mandate = mandate
+                    break
+            else:
+                raise DirectDebitError(gettext(
+                        'scic_members.msg_direct_debit_no_mandate',
+                        member=member.rec_name,
+                        party=member.party.rec_name))
+            balance['paid'] += due
+            payments.append(payment)
+        Payment.save(payments)
+        Payment.submit(payments)
+        return payments
+
+    def _direct_debit_due(self):
+        """The receivable line the movement's entry debits the associate
+        with, and what of the entry is still to collect (less what the
+        subscription paid at once and the direct debits not failed)."""
+        receivable = self.company.scic_account('receivable')
+        lines = [l for l in self.move.lines if l.account == receivable]
+        debits = [l for l in lines if l.debit > 0]
+        if not debits:
+            raise DirectDebitError(gettext(
+                    'scic_members.msg_direct_debit_nothing_due',
+                    movement=self.rec_name, member=self.member.rec_name))
+        line, = debits
+        if self.move.state != 'posted':
+            # The accountant posts the entries; payments need posted lines.
+            raise DirectDebitError(gettext(
+                    'scic_members.msg_direct_debit_post',
+                    movement=self.rec_name))
+        if not line.account.type.receivable:
+            raise DirectDebitError(gettext(
+                    'scic_members.msg_direct_debit_account',
+                    account=line.account.rec_name,
+                    type=line.account.type.rec_name))
+        due = line.payment_amount - sum(l.credit for l in lines)
+        return line, due
+
     def _apply(self, state):
         "Check the rules for this movement and return its effect values"
         company = self.company
@@ -592,6 +735,10 @@ class Movement(Workflow, ModelSQL, ModelView):
             description=self.description)
         if account.party_required:
             line.party = self.member.party
+        if account_kind == 'receivable' and debit:
+            # Due at the movement date: direct debits and the aged balance
+            # need it.
+            line.maturity_date = self.date
         return line
 
     def get_move_lines(self):
@@ -729,6 +876,14 @@ class _RegisterState:
 
 class Move(metaclass=PoolMeta):
     __name__ = 'account.move'
+
+    @classmethod
+    def _get_origin(cls):
+        return super()._get_origin() + ['scic.share.movement']
+
+
+class Payment(metaclass=PoolMeta):
+    __name__ = 'account.payment'
 
     @classmethod
     def _get_origin(cls):

@@ -14,6 +14,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .bulk import bulk_create
 from .exceptions import RegisterImportError
 
 # normalised header -> field
@@ -39,7 +40,6 @@ KINDS = {
     'personne physique': 'person', 'pp': 'person',
     'personne morale': 'organisation', 'pm': 'organisation',
     }
-CHUNK = 500
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 
 
@@ -120,6 +120,13 @@ def import_register(content, company, filename='', dry_run=False):
     Category = pool.get('scic.category')
     College = pool.get('scic.college')
     Member = pool.get('scic.member')
+    Movement = pool.get('scic.share.movement')
+    Sequence = pool.get('ir.sequence.strict')
+    if not dry_run:
+        # Take the locks the numbering needs before any work: Tryton
+        # restarts the transaction to acquire them.
+        Movement.lock()
+        Sequence.lock()
     currency = company.currency
     nominal = company.scic_share_value
     if not nominal:
@@ -258,75 +265,90 @@ def _raise(filename, errors):
 
 
 def _create(company, records):
-    "Create parties, associates and opening movements in a few batches"
-    pool = Pool()
-    Movement = pool.get('scic.share.movement')
-    Sequence = pool.get('ir.sequence.strict')
-    # Take the locks the confirmation needs before the work: Tryton
-    # restarts the transaction to acquire them.
-    Movement.lock()
-    Sequence.lock()
-    members = []
-    # Batches keep the ORM's per-create costs linear; the share of public
-    # bodies is checked once the whole register is in.
-    with Transaction().set_context(_scic_defer_public_check=True):
-        for start in range(0, len(records), CHUNK):
-            members.extend(_create_chunk(
-                    company, records[start:start + CHUNK]))
-    Movement.check_public_share(company)
-    return members
-
-
-def _create_chunk(company, records):
+    """Create parties (with address, e-mail and SIRET identifier),
+    associates and opening movements set-based: multi-row INSERTs and
+    sequences taken in bulk (see bulk.py), the work of the ORM done once
+    per table instead of once per row."""
     pool = Pool()
     Party = pool.get('party.party')
+    Address = pool.get('party.address')
+    ContactMechanism = pool.get('party.contact_mechanism')
     Identifier = pool.get('party.identifier')
     Member = pool.get('scic.member')
     Movement = pool.get('scic.share.movement')
+    if not records:
+        return []
+    Category = pool.get('scic.category')
+    Date = pool.get('ir.date')
+    # The date the sequences format their prefix with, once for all.
+    context = {'date': Transaction().context.get('date') or Date.today()}
+    sequence = Party._code_sequence()
+    with Transaction().set_context(context):
+        codes = (list(sequence.get_many(len(records))) if sequence
+            else [None] * len(records))
+        numbers = iter(list(company.scic_get_member_sequence().get_many(
+                        sum(1 for r in records if not r['number']))))
     parties = []
-    for record in records:
+    for record, code in zip(records, codes):
         name = record['name']
         if record['kind'] == 'person':
             name = f"{record['first_name']} {name}"
-        party = {'name': name}
-        if record['email']:
-            party['contact_mechanisms'] = [('create', [{
-                            'type': 'email', 'value': record['email']}])]
-        address = {k: record[k] for k in ['street', 'postal_code', 'city']
-            if record[k]}
-        party['addresses'] = [('create', [address])]
-        parties.append(party)
-    parties = Party.create(parties)
+        parties.append({'name': name, 'code': code})
+    party_ids = bulk_create(Party, parties)
+    # One address per party, as the client creates; the street goes to the
+    # stored column that the street setter writes.
+    address_ids = bulk_create(Address, [{
+                'party': party_id,
+                'street_unstructured': record['street'] or None,
+                'postal_code': record['postal_code'] or None,
+                'city': record['city'] or None,
+                } for party_id, record in zip(party_ids, records)])
+    bulk_create(ContactMechanism, [{
+                'party': party_id, 'type': 'email', 'value': record['email'],
+                } for party_id, record in zip(party_ids, records)
+            if record['email']])
     # party_siret: a SIRET identifies an establishment, i.e. an address.
-    Identifier.create([{
-                'party': party.id, 'address': party.addresses[0].id,
+    bulk_create(Identifier, [{
+                'party': party_id, 'address': address_id,
                 'type': 'fr_siret', 'code': record['siret'],
-                } for party, record in zip(parties, records)
+                } for party_id, address_id, record in zip(
+                party_ids, address_ids, records)
             if record['siret']])
-    numbers = iter(company.scic_get_member_sequence().get_many(
-            sum(1 for r in records if not r['number'])))
-    members = Member.create([{
-                'company': company.id,
-                'party': party.id,
-                'kind': record['kind'],
-                'category': record['category'],
-                'college': record['college'],
-                'number': record['number'] or next(numbers),
-                'state': 'resigned' if record['exit_date'] else 'admitted',
-                'admission_date': record['admission_date'],
-                'admission_body': 'board',
-                'exit_date': record['exit_date'],
-                } for party, record in zip(parties, records)])
-    movements = Movement.create([{
-                'company': company.id,
-                'kind': 'subscription',
-                'opening': True,
-                'date': record['admission_date'],
-                'member': member.id,
-                'shares': record['shares'],
-                'amount_paid': record['paid'],
-                'amount_called': record['paid'],
-                'description': "Reprise du registre",
-                } for member, record in zip(members, records)])
-    Movement.confirm(movements)
+    members = [{
+            'company': company.id,
+            'party': party_id,
+            'kind': record['kind'],
+            'category': record['category'],
+            'college': record['college'],
+            'number': record['number'] or next(numbers),
+            'state': 'resigned' if record['exit_date'] else 'admitted',
+            'admission_date': record['admission_date'],
+            'admission_body': 'board',
+            'exit_date': record['exit_date'],
+            } for party_id, record in zip(party_ids, records)]
+    member_ids = bulk_create(Member, members)
+    # The rules of the movements read the associates as they were just
+    # written, their company and categories shared.
+    categories = {c.id: c for c in Category.browse(
+            list({m['category'] for m in members}))}
+    members = [Member(
+            member_id, number=values['number'], state=values['state'],
+            exit_date=values['exit_date'],
+            category=categories[values['category']])
+        for member_id, values in zip(member_ids, members)]
+    # The share of public bodies is checked once the whole register is in.
+    with Transaction().set_context(
+            _scic_defer_public_check=True, **context):
+        Movement.create_opening(company, [{
+                    'company': company,
+                    'kind': 'subscription',
+                    'opening': True,
+                    'date': record['admission_date'],
+                    'member': member,
+                    'shares': record['shares'],
+                    'amount_paid': record['paid'],
+                    'amount_called': record['paid'],
+                    'description': "Reprise du registre",
+                    } for member, record in zip(members, records)])
+    Movement.check_public_share(company)
     return members
