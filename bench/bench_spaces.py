@@ -48,10 +48,9 @@ else:
         'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
     os.environ['DB_NAME'] = 'bench_spaces'
     import subprocess
+    # trytond creates it (activate_modules or the restore of --cache)
     subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
             '--if-exists', 'bench_spaces'], check=True)
-    subprocess.run(['createdb', '-h', '127.0.0.1', '-U', 'postgres',
-            'bench_spaces'], check=True)
 if args.cache:
     os.environ['DB_CACHE'] = args.cache
 else:
