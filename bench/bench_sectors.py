@@ -4,8 +4,9 @@
         [--sales 10000] [--batch 100]
 
 Creates a database with ptce_sectors, then, on two identical points of
-sale, posts SALES sales of 3 lines each (create + cash payment + process +
-post, BATCH sales per transaction, the way a till flushes its queue):
+sale, the till's day (not timed): SALES sales of 3 lines created, paid
+in cash and processed, BATCH sales per ORM call; then the closing of the
+till (timed): the sales posted BATCH per transaction:
 - "stock": the stock sale_point posting (the chain is skipped);
 - "chain": the posting of ptce_sectors (gap-free number + SHA-256 chain);
 then runs the integrity check over every chained sale.  Prints the time per
@@ -27,8 +28,10 @@ def parse_args():
     parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
         default='sqlite')
     parser.add_argument('--sales', type=int, default=10000)
-    parser.add_argument('--batch', type=int, default=100)
+    parser.add_argument('--batch', type=int, default=250)
     parser.add_argument('--database', default='bench_sectors')
+    parser.add_argument('--profile', metavar='FILE',
+        help="profile the chained posting with cProfile into FILE")
     return parser.parse_args()
 
 
@@ -70,7 +73,7 @@ def main():
             sectors['CC'], config=config),
         ]
     cc = sectors['CC']
-    stock_point = tools.create_point("Stock", 'restaurant', cc, config)
+    stock_point = tools.create_point("Stock", 'shop', cc, config)
     chain_point = tools.create_point("Chain", 'shop', cc, config)
     methods = tools.create_payment_methods(config)
     print(f"set-up {time.perf_counter() - start:.1f} s")
@@ -79,8 +82,18 @@ def main():
         'products': [p.id for p in products],
         'cash': methods['cash'].id,
         }
-    stock = run(config, args, stock_point.id, ids, chain=False)
-    chain = run(config, args, chain_point.id, ids, chain=True)
+    stock_ids = sell_day(config, args, stock_point.id, ids)
+    chain_ids = sell_day(config, args, chain_point.id, ids)
+    print(f"load before posting: {os.getloadavg()}")
+    if args.profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        profiler.runcall(post, config, args, chain_ids, chain=True)
+        profiler.dump_stats(args.profile)
+        return
+    stock = post(config, args, stock_ids, chain=False)
+    chain = post(config, args, chain_ids, chain=True)
+    print(f"load after posting: {os.getloadavg()}")
     verified, verify_time = verify(config, chain_point.id)
     print(f"stock posting : {stock * 1000 / args.sales:.1f} ms per sale "
         f"({args.sales / stock:.1f} sales/s)")
@@ -106,49 +119,93 @@ def _drop_pg(name):
         db.put_connection(connection)
 
 
-def transaction(config, func):
-    "Run func in a transaction, restarted with the locks it asks for"
+def transaction(config, func, extras=None):
+    """Run func in a transaction, restarted with the locks it asks for (as
+    Tryton's dispatcher does).  The locks asked for are kept in extras so
+    that the next batches of the same till take them at once instead of
+    being restarted; return (result, restarts)."""
     from trytond.transaction import Transaction, TransactionError
-    extras = {}
+    extras = {} if extras is None else extras
+    restarts = 0
     while True:
         try:
             with Transaction().start(config.database_name, config.user,
                     context=config.context, **extras) as tx:
                 result = func()
                 tx.commit()
-                return result
+                return result, restarts
         except TransactionError as error:
             error.fix(extras)
+            restarts += 1
 
 
-def run(config, args, point_id, ids, chain):
-    from trytond.modules.sale_point.sale import POSSale as StockPOSSale
+def sell_day(config, args, point_id, ids):
+    """The day at the till (not timed): SALES sales of 3 lines created,
+    paid in cash and processed (state done, numbered), BATCH sales per ORM
+    call and transaction."""
     from trytond.pool import Pool
     today = datetime.date.today()
+    extras = {}
+
+    def line_values():
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        Line = pool.get('sale.point.sale.line')
+        Point = pool.get('sale.point')
+        sale = Sale(point=Point(point_id), date=today)
+        values = []
+        for product_id, quantity in zip(ids['products'], [2, 2, 1]):
+            line = Line(sale=sale, product=product_id, quantity=quantity)
+            line.on_change_product()
+            values.append({
+                    'product': product_id, 'quantity': quantity,
+                    'unit_list_price': line.unit_list_price,
+                    'unit_gross_price': line.unit_gross_price,
+                    'sector': line.sector.id,
+                    })
+        return values
+    lines, _ = transaction(config, line_values, extras)
 
     def batch(size):
         pool = Pool()
         Sale = pool.get('sale.point.sale')
-        Line = pool.get('sale.point.sale.line')
         Payment = pool.get('sale.point.payment')
-        Point = pool.get('sale.point')
-        point = Point(point_id)
-        sales = []
-        for _ in range(size):
-            sale = Sale(point=point, date=today, company=point.company)
-            lines = []
-            for product_id, quantity in zip(ids['products'], [2, 2, 1]):
-                line = Line(sale=sale, product=product_id,
-                    quantity=quantity)
-                line.on_change_product()
-                lines.append(line)
-            sale.lines = lines
-            sales.append(sale)
-        Sale.save(sales)
-        Payment.save([Payment(sale=s, method=ids['cash'],
-                    amount=s.amount_to_pay) for s in sales])
+        sales = Sale.create([{
+                    'point': point_id, 'date': today,
+                    'lines': [('create', lines)],
+                    } for _ in range(size)])
+        amount = sales[0].amount_to_pay
+        Payment.create([{
+                    'sale': s.id, 'method': ids['cash'], 'amount': amount,
+                    } for s in sales])
         sales = Sale.browse(sales)
         Sale.process(sales)
+        return [s.id for s in sales]
+
+    start = time.perf_counter()
+    sale_ids, restarts = [], 0
+    while len(sale_ids) < args.sales:
+        size = min(args.batch, args.sales - len(sale_ids))
+        created, restarted = transaction(
+            config, lambda: batch(size), extras)
+        sale_ids.extend(created)
+        restarts += restarted
+    print(f"  till day: {len(sale_ids)} sales created, paid and processed "
+        f"in {time.perf_counter() - start:.1f} s ({restarts} restarts)")
+    return sale_ids
+
+
+def post(config, args, sale_ids, chain):
+    """The closing of the till (timed): the done sales posted BATCH per
+    transaction, with the chain (ptce_sectors) or by the stock sale_point
+    posting alone (the chain skipped)."""
+    from trytond.modules.sale_point.sale import POSSale as StockPOSSale
+    from trytond.pool import Pool
+    extras = {}
+
+    def batch(ids):
+        Sale = Pool().get('sale.point.sale')
+        sales = Sale.browse(ids)
         if chain:
             Sale.post(sales)
         else:
@@ -157,14 +214,15 @@ def run(config, args, point_id, ids, chain):
             StockPOSSale.post.__func__(Sale, sales)
 
     start = time.perf_counter()
-    done = 0
-    while done < args.sales:
-        size = min(args.batch, args.sales - done)
-        transaction(config, lambda: batch(size))
-        done += size
+    restarts = 0
+    for index in range(0, len(sale_ids), args.batch):
+        _, restarted = transaction(
+            config, lambda: batch(sale_ids[index:index + args.batch]),
+            extras)
+        restarts += restarted
     elapsed = time.perf_counter() - start
-    print(f"{'chain' if chain else 'stock'}: {done} sales posted in "
-        f"{elapsed:.1f} s")
+    print(f"  {'chain' if chain else 'stock'} posting: {len(sale_ids)} "
+        f"sales posted in {elapsed:.1f} s ({restarts} restarts)")
     return elapsed
 
 
@@ -180,7 +238,8 @@ def verify(config, point_id):
         for result in results:
             assert result['broken'] is None, result
         return sum(r['sales'] for r in results), elapsed
-    return transaction(config, check)
+    result, _ = transaction(config, check)
+    return result
 
 
 if __name__ == '__main__':
