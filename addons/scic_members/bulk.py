@@ -135,8 +135,11 @@ def bulk_create(Model, vlist):
     with without_check_access():
         vlist = [Model.preprocess_values('create', v) for v in vlist]
         given = set().union(*vlist)
+        # Defaults for the fields that some values lack (as the ORM does
+        # per set of keys): each record takes them where it lacks them.
+        always = set.intersection(*map(set, vlist))
         missing = [n for n, f in Model._fields.items()
-            if n not in given and n not in RESERVED
+            if n not in always and n not in RESERVED
             and not (isinstance(f, fields.Function) and not f.setter)]
         defaults = {}
         if missing:
