@@ -22,6 +22,7 @@ from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
+from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
@@ -111,6 +112,9 @@ class Closing(ModelSQL, ModelView):
             Index(t, (t.point, Index.Range()), (t.sequence, Index.Range())))
         cls._order = [
             ('point', 'ASC'), ('sequence', 'DESC'), ('id', 'DESC')]
+        cls.__rpc__.update({
+                'verify_archive': RPC(),
+                })
         cls._buttons.update(
             print_z={
                 'invisible': Eval('type') != 'day',
@@ -394,6 +398,19 @@ class Closing(ModelSQL, ModelView):
         content = output.getvalue().encode('utf-8')
         digest = hashlib.sha256(content).hexdigest()
         return content + f'sha256;{digest}\n'.encode('utf-8'), digest
+
+    @classmethod
+    def verify_archive(cls, content):
+        """Check the signature of an archive made by get_archive: True when
+        its last line "sha256;<hash>" is the SHA-256 of every byte before
+        it, False when the archive was modified (or is not signed)."""
+        if isinstance(content, str):
+            content = content.encode('utf-8')
+        body, _, last = content.rstrip(b'\n').rpartition(b'\n')
+        if not body or not last.startswith(b'sha256;'):
+            return False
+        digest = last[len(b'sha256;'):].decode('ascii', 'replace')
+        return hashlib.sha256(body + b'\n').hexdigest() == digest
 
     @classmethod
     @ModelView.button_action('ptce_sectors.report_z')

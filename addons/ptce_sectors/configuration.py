@@ -20,9 +20,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ('meal_voucher_daily_cap', '=', None),
             ('meal_voucher_daily_cap', '>=', 0),
             ],
-        help="Highest amount of titres-restaurant accepted for one meal "
-        "(Code du travail, art. R3262-10: 25 € by default). Empty: the "
-        "legal value.")
+        help="Highest amount of titres-restaurant accepted from one person "
+        "for a meal, checked on each voucher payment (Code du travail, art. "
+        "R3262-10: 25 € a day by default). Empty: the legal value.")
 
     @classmethod
     def default_meal_voucher_daily_cap(cls):

@@ -81,6 +81,30 @@ def sale_hash(data, previous_hash):
         sale_payload(data, previous_hash).encode('utf-8')).hexdigest()
 
 
+def meal_voucher_error(amounts, eligible, cap, covers=None):
+    """Check the meal voucher payments (amounts) of a sale against its
+    eligible food and the cap per person; return None or (message id,
+    values) of the first rule broken."""
+    total = sum(amounts, Decimal(0))
+    if not eligible:
+        return 'msg_meal_voucher_not_food', {}
+    if total > eligible:
+        return 'msg_meal_voucher_above_eligible', {
+            'amount': total, 'eligible': eligible,
+            'excess': total - eligible}
+    if cap is None:
+        return None
+    for amount in amounts:
+        if amount > cap:
+            return 'msg_meal_voucher_above_cap', {
+                'amount': amount, 'cap': cap, 'excess': amount - cap}
+    holders = len([a for a in amounts if a > 0])
+    if covers and holders > covers:
+        return 'msg_meal_voucher_holders', {
+            'count': holders, 'covers': covers, 'cap': cap}
+    return None
+
+
 class POS(metaclass=PoolMeta):
     __name__ = 'sale.point'
 
@@ -586,41 +610,35 @@ class POSPayment(metaclass=PoolMeta):
 
     @classmethod
     def check_meal_vouchers(cls, sales):
-        """Meal vouchers (titres-restaurant) pay only eligible food, within
-        the daily cap (Code du travail art. R3262-4 and R3262-10)."""
+        """Meal vouchers (titres-restaurant) pay only eligible food
+        (Code du travail art. R3262-4), within the cap per person and per
+        day (art. R3262-10).  The till knows neither the holders nor their
+        other meals of the day, so the cashier enters one voucher payment
+        per guest: each one is capped, and a table cannot have more voucher
+        payments than covers."""
         pool = Pool()
         Configuration = pool.get('ptce.sectors.configuration')
         Lang = pool.get('ir.lang')
         cap = Configuration(1).get_meal_voucher_cap()
         for sale in sales:
-            vouchers = sum(
-                (p.amount or 0) for p in sale.payments
-                if p.method.meal_voucher)
-            if not vouchers:
+            amounts = [p.amount or Decimal(0) for p in sale.payments
+                if p.method.meal_voucher]
+            if not amounts:
                 continue
             eligible = sum(
                 (l.gross_amount for l in sale.lines
                     if l.product.template.meal_voucher_eligible), Decimal(0))
-            lang = Lang.get()
-            if not eligible:
+            error = meal_voucher_error(amounts, eligible, cap, sale.covers)
+            if error:
+                msg_id, values = error
+                lang = Lang.get()
+                values = {
+                    k: (v if isinstance(v, int)
+                        else lang.currency(v, sale.currency))
+                    for k, v in values.items()}
                 raise MealVoucherError(gettext(
-                        'ptce_sectors.msg_meal_voucher_not_food',
-                        sale=sale.rec_name))
-            if vouchers > eligible:
-                raise MealVoucherError(gettext(
-                        'ptce_sectors.msg_meal_voucher_above_eligible',
-                        sale=sale.rec_name,
-                        amount=lang.currency(vouchers, sale.currency),
-                        eligible=lang.currency(eligible, sale.currency),
-                        excess=lang.currency(
-                            vouchers - eligible, sale.currency)))
-            if cap is not None and vouchers > cap:
-                raise MealVoucherError(gettext(
-                        'ptce_sectors.msg_meal_voucher_above_cap',
-                        sale=sale.rec_name,
-                        amount=lang.currency(vouchers, sale.currency),
-                        cap=lang.currency(cap, sale.currency),
-                        excess=lang.currency(vouchers - cap, sale.currency)))
+                        'ptce_sectors.' + msg_id, sale=sale.rec_name,
+                        **values))
 
 
 class POSPaymentMethod(metaclass=PoolMeta):

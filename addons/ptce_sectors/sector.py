@@ -121,3 +121,44 @@ class Sector(DeactivableMixin, ModelSQL, ModelView):
                 credit=line.credit if line.credit else 0,
                 account=self.analytic_account, date=date)]
 
+
+
+class SectorLineMixin:
+    """The sector of a sale or invoice line: by default the product's, and
+    read-only once the document (whose state is in the field named by
+    _sector_state_field) leaves draft."""
+    __slots__ = ()
+    _sector_state_field = None
+
+    sector = fields.Many2One(
+        'ptce.sector', "Sector", ondelete='RESTRICT',
+        domain=[('company', '=', Eval('company', -1))],
+        states={
+            'invisible': Eval('type') != 'line',
+            },
+        help="The sector (filière) of the line, booked in the analytic "
+        "axis and passed on to the invoice; by default the product's.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.sector.states['readonly'] = (
+            Eval(cls._sector_state_field) != 'draft')
+
+    @fields.depends('product')
+    def on_change_product(self):
+        super().on_change_product()
+        if self.product and self.product.template.sector:
+            self.sector = self.product.template.sector
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Product = pool.get('product.product')
+        values = super().preprocess_values(mode, values)
+        if (mode == 'create' and not values.get('sector')
+                and values.get('product') is not None):
+            sector = Product(values['product']).template.sector
+            if sector:
+                values['sector'] = sector.id
+        return values

@@ -115,6 +115,22 @@ def archive_command(database, point, type_, date, output):
     click.echo(f"{output} : sha256 {digest}")
 
 
+@pos.command('verify-archive')
+@database_option
+@click.argument('archive', type=click.Path(exists=True, dir_okay=False))
+def verify_archive_command(database, archive):
+    """Check that an archive exported by "pos archive" was not modified
+    (its last line is the SHA-256 of what precedes; exit code 1)."""
+    content = pathlib.Path(archive).read_bytes()
+    with environment.transaction(database, readonly=True) as pool:
+        intact = pool.get('ptce.pos.closing').verify_archive(content)
+    if not intact:
+        raise ToolError(
+            f"Archive « {archive} » modifiée : son empreinte SHA-256 ne "
+            "correspond plus à son contenu.")
+    click.echo(f"{archive} : intègre")
+
+
 def run(database, func):
     """Run func(pool) in a transaction as admin with the company, committed
     at the end; restarted with the locks asked for when it draws a strict
