@@ -7,7 +7,14 @@ Data, inserted in bulk with SQL (the ORM path is not what is measured):
 12,000 invoices (posted moves of 3 lines on 4111/706/44571), 200,000
 point-of-sale lines (as posted move lines of 707 sales, 10 lines per
 move: what the POS sessions post), 50,000 analytic lines on the Filière
-axis and on 7 grants, both years (the year and the previous one)."""
+axis and on 7 grants, both years (the year and the previous one).
+
+With --modules all, scic_members, ptce_spaces and ptce_sectors
+are activated too and their indicators get data: the 200,000 POS lines are
+also inserted as point-of-sale tickets (20,000 sales of 10 lines, some of
+them event tickets), with 300 associates, 60 spaces and 40 leases, 100
+events, 4,000 recyclerie intakes with their outcomes; no visitor count is
+entered, so the visitors fall back on the POS tickets."""
 import argparse
 import datetime
 import os
@@ -26,6 +33,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--backend', default='sqlite',
         choices=['sqlite', 'postgresql'])
+    parser.add_argument('--modules', default='reporting',
+        choices=['all', 'reporting'],
+        help="Activate the optional modules read by the indicators.")
     args = parser.parse_args()
     if args.backend == 'postgresql':
         os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
@@ -41,9 +51,14 @@ def main():
 
     from ateliers.setup import create_fiscal_year, setup_les_ateliers
     start = time.perf_counter()
-    config = activate_modules(['ptce_reporting'], setup_les_ateliers)
+    modules = ['ptce_reporting']
+    if args.modules == 'all':
+        modules += ['scic_members', 'ptce_spaces', 'ptce_sectors']
+    config = activate_modules(modules, setup_les_ateliers)
     year = datetime.date.today().year
     create_fiscal_year(year - 1, config=config)
+    if args.modules == 'all':
+        setup = setup_modules(config, year)
     print(f"set-up: {time.perf_counter() - start:.1f} s")
 
     from trytond.pool import Pool
@@ -53,6 +68,8 @@ def main():
         pool = Pool()
         start = time.perf_counter()
         company, grants = load(pool, year)
+        if args.modules == 'all':
+            load_modules(pool, year, setup)
         transaction.commit()
         print(f"bulk load: {time.perf_counter() - start:.1f} s")
 
@@ -68,7 +85,20 @@ def main():
             timings.append(time.perf_counter() - start)
         revenue = figures['REVENUE'].total()
         print(f"all indicators of {year}: median "
-            f"{sorted(timings)[1]:.3f} s (revenue {revenue:.2f})")
+            f"{sorted(timings)[1]:.3f} s (revenue {revenue:.2f}; "
+            f"{len(figures)} indicators: {', '.join(sorted(figures))})")
+        for code in ['ASSOC', 'OCCUPANCY', 'VISITORS', 'CULTURE',
+                'WASTE_RATE']:
+            if code in figures:
+                print(f"  {code}: " + ', '.join(
+                        f'{k} {s.total}' for k, s in sorted(
+                            figures[code].series.items())))
+        for code in ['OCCUPANCY', 'VISITORS', 'CULTURE', 'WASTE']:
+            if code in figures:
+                start = time.perf_counter()
+                indicator.compute(company, year, codes=[code])
+                print(f"  {code} alone: "
+                    f"{time.perf_counter() - start:.3f} s")
         folder = tempfile.mkdtemp()
         Party = pool.get('party.party')
         funder, = Party.search([('name', '=', 'Région Occitanie')])
@@ -218,6 +248,161 @@ def load(pool, year):
     print(f"  {N_INVOICES} invoices, {N_POS_LINES} POS lines, "
         f"{len(rows)} analytic lines")
     return company.id, grant_accounts
+
+
+def setup_modules(config, year):
+    """Points of sale, products, ticket products of events, spaces and
+    leases, associates: with proteus (a few hundred records)"""
+    from proteus import Model
+
+    from ptce_sectors.tests.tools import (
+        create_categories,
+        create_payment_methods,
+        create_point,
+        create_product,
+        create_sectors,
+    )
+    sectors = create_sectors(config)
+    categories = create_categories(config)
+    create_payment_methods(config)
+    points = [create_point(name, kind, sectors[code], config=config).id
+        for name, kind, code in [
+            ("Restaurant", 'restaurant', 'CC'),
+            ("Épicerie", 'shop', 'CC'),
+            ("Recyclerie", 'recyclerie', 'EC'),
+            ("Billetterie", 'culture', 'CU')]]
+    products = [create_product(f"Produit {i}", '12.00',
+            categories['goods'], sectors['CC'], config=config).id
+        for i in range(5)]
+    Event = Model.get('ptce.culture.event')
+    generator = random.Random(7)
+    events = []
+    for i in range(100):
+        y = year - 1 + i % 2
+        events.append(Event(name=f"Événement {i}", capacity=100000,
+                date=datetime.date(y, 1, 1) + datetime.timedelta(
+                    days=generator.randrange(365))))
+    Event.save(events)
+    tickets = []
+    for event in events[:20]:
+        product = create_product(f"Billet {event.name}", '10.00',
+            categories['service'], sectors['CU'], type='service',
+            config=config)
+        product.template.event = event
+        product.template.save()
+        tickets.append(product.id)
+
+    Party = Model.get('party.party')
+    parties = [Party(name=f"Associé {i}") for i in range(340)]
+    Party.save(parties)
+    company = Model.get('company.company')(config.context['company'])
+    company.scic_colleges_used = True
+    company.save()
+    College = Model.get('scic.college')
+    colleges = [College(name=n, weight=Decimal(w)) for n, w in [
+            ("Salariés", 40), ("Usagers", 30), ("Partenaires", 30)]]
+    College.save(colleges)
+    Category = Model.get('scic.category')
+    category, = Category.find([('code', '=', 'beneficiaries')])
+    Member = Model.get('scic.member')
+    members = []
+    for i, party in enumerate(parties[:300]):
+        members.append(Member(party=party, category=category,
+                college=colleges[i % 3],
+                kind='organisation' if i % 7 == 0 else 'person',
+                admission_date=datetime.date(year - 2 + i % 3, 1, 1)
+                + datetime.timedelta(days=i % 300),
+                admission_body='board'))
+    Member.save(members)
+    Space = Model.get('ptce.space')
+    spaces = [Space(code=f'S{i:02d}', name=f"Espace {i}", kind='office',
+            area=Decimal(10 + i % 5 * 10)) for i in range(60)]
+    Space.save(spaces)
+    Lease = Model.get('ptce.lease')
+    leases = []
+    for i in range(40):
+        lease = Lease(reference=f'B{i}', tenant=parties[300 + i],
+            kind='commercial')
+        lease.spaces.append(Space(spaces[i].id))
+        lease.start_date = datetime.date(year - 1, 1, 1) + (
+            datetime.timedelta(days=i * 15))
+        lease.rent = Decimal(500)
+        lease.charges = Decimal(50)
+        lease.index_kind = None
+        leases.append(lease)
+    Lease.save(leases)
+    return {
+        'points': points, 'products': products, 'tickets': tickets,
+        'flows': [f.id for f in Model.get('ptce.recyclerie.flow').find([])],
+        'members': [m.id for m in members], 'leases': [l.id for l in leases],
+        }
+
+
+def load_modules(pool, year, setup):
+    """Bulk insert: 20,000 POS tickets of 10 lines, 4,000 recyclerie
+    intakes with 2 outcomes each; associates admitted, leases running"""
+    from sql import Table
+    from trytond.transaction import Transaction
+    cursor = Transaction().connection.cursor()
+    company, = pool.get('company.company').search([])
+    sale = Table('sale_point_sale')
+    line = Table('sale_point_sale_line')
+    intake = Table('ptce_recyclerie_intake')
+    outcome = Table('ptce_recyclerie_outcome')
+    generator = random.Random(43)
+    now = datetime.datetime.now()
+
+    def day():
+        return datetime.date(generator.choice([year - 1, year]), 1, 1) + (
+            datetime.timedelta(days=generator.randrange(365)))
+    cursor.execute('SELECT MAX(id) FROM sale_point_sale')
+    first = (cursor.fetchone()[0] or 0) + 1
+    sales, lines = [], []
+    for i in range(N_POS_LINES // 10):
+        sales.append([first + i, company.id, generator.choice(
+                    setup['points']), day(), 'posted', f'T{first + i}', 0,
+                now])
+        for _ in range(10):
+            product = generator.choice(
+                setup['tickets'] if i % 10 == 0 else setup['products'])
+            price = Decimal(generator.randrange(100, 3000)) / 100
+            lines.append([first + i, product, 1, price, price, 0, now])
+    for chunk in range(0, len(sales), 5000):
+        cursor.execute(*sale.insert([sale.id, sale.company, sale.point,
+                    sale.date, sale.state, sale.number, sale.create_uid,
+                    sale.create_date], sales[chunk:chunk + 5000]))
+    for chunk in range(0, len(lines), 5000):
+        cursor.execute(*line.insert([line.sale, line.product, line.quantity,
+                    line.unit_list_price, line.unit_gross_price,
+                    line.create_uid, line.create_date],
+                lines[chunk:chunk + 5000]))
+    cursor.execute('SELECT MAX(id) FROM ptce_recyclerie_intake')
+    first = (cursor.fetchone()[0] or 0) + 1
+    intakes, outcomes = [], []
+    for i in range(4000):
+        d = day()
+        weight = float(generator.randrange(10, 500))
+        intakes.append([first + i, company.id, d,
+                generator.choice(setup['flows']), 'dropoff', weight, 0,
+                now])
+        outcomes.append([first + i, 'reused_sold', d, weight / 2, 0, now])
+        outcomes.append([first + i, 'recycled', d, weight / 4, 0, now])
+    cursor.execute(*intake.insert([intake.id, intake.company, intake.date,
+                intake.flow, intake.source, intake.weight,
+                intake.create_uid, intake.create_date], intakes))
+    for chunk in range(0, len(outcomes), 5000):
+        cursor.execute(*outcome.insert([outcome.intake, outcome.type,
+                    outcome.date, outcome.weight, outcome.create_uid,
+                    outcome.create_date], outcomes[chunk:chunk + 5000]))
+    member = Table('scic_member')
+    cursor.execute(*member.update([member.state], ['admitted'],
+            where=member.id.in_(setup['members'])))
+    lease = Table('ptce_lease')
+    cursor.execute(*lease.update([lease.state], ['running'],
+            where=lease.id.in_(setup['leases'])))
+    print(f"  {len(sales)} POS tickets, {len(lines)} POS lines, "
+        f"{len(intakes)} intakes, {len(setup['members'])} associates, "
+        f"{len(setup['leases'])} leases")
 
 
 if __name__ == '__main__':
