@@ -5,11 +5,13 @@
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
+from ateliers.testing import AllModulesTestMixin
 
-class PtceReportingTestCase(CompanyTestMixin, ModuleTestCase):
+
+class PtceReportingTestCase(
+        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test ptce_reporting module"
     module = 'ptce_reporting'
-    extras = ['scic_members', 'ptce_spaces', 'ptce_sectors']
 
 
 del ModuleTestCase

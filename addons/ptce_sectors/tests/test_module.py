@@ -8,15 +8,17 @@ from decimal import Decimal
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
+from ateliers.testing import AllModulesTestMixin
+
 from ..sale_point import meal_voucher_error
 
 D = Decimal
 
 
-class PtceSectorsTestCase(CompanyTestMixin, ModuleTestCase):
+class PtceSectorsTestCase(
+        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test ptce_sectors module"
     module = 'ptce_sectors'
-    extras = ['ptce_spaces']
 
 
 class MealVoucherTestCase(unittest.TestCase):

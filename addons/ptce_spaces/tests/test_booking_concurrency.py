@@ -13,13 +13,16 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, activate_module
 from trytond.transaction import Transaction
 
+from ateliers.environment import MODULES
+
 
 @unittest.skipIf(backend.name != 'postgresql', "PostgreSQL only")
 class BookingConcurrencyTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        activate_module('ptce_spaces')
+        # The database the module test cases share (ateliers.testing)
+        activate_module(sorted(MODULES))
 
     def setUp(self):
         from trytond.modules.company.tests import create_company

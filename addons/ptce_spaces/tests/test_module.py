@@ -5,11 +5,13 @@
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
+from ateliers.testing import AllModulesTestMixin
 
-class PtceSpacesTestCase(CompanyTestMixin, ModuleTestCase):
+
+class PtceSpacesTestCase(
+        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test ptce_spaces module"
     module = 'ptce_spaces'
-    extras = ['scic_members']
 
 
 del ModuleTestCase

@@ -5,11 +5,13 @@
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
+from ateliers.testing import AllModulesTestMixin
 
-class ScicMembersTestCase(CompanyTestMixin, ModuleTestCase):
+
+class ScicMembersTestCase(
+        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test scic_members module"
     module = 'scic_members'
-    extras = []
 
 
 del ModuleTestCase
