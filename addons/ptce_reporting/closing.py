@@ -123,7 +123,10 @@ def close_check(fiscalyear):
         sessions = Session.search([
                 ('point.company', '=', fiscalyear.company.id),
                 ('state', '!=', 'posted'),
-                ('create_date', '<=', fiscalyear.end_date),
+                # create_date is a timestamp: up to the end of the last day
+                ('create_date', '<', datetime.datetime.combine(
+                        fiscalyear.end_date + datetime.timedelta(days=1),
+                        datetime.time())),
                 ])
         blockers.append(Blocker(
                 'pos_sessions',

@@ -50,18 +50,16 @@ def extra_blockers(fiscalyear):
                 'pos_closings',
                 gettext('ptce_reporting.msg_blocker_pos_closings'),
                 sorted(p.rec_name for p in points - closed)))
-    if has_model('ptce.lease.period'):
-        Period = pool.get('ptce.lease.period')
-        periods = Period.search([
-                ('lease.company', '=', fiscalyear.company.id),
-                ('invoice', '=', None),
-                ('invoice_start', '>=', fiscalyear.start_date),
-                ('invoice_start', '<=', fiscalyear.end_date),
-                ])
+    if has_model('ptce.lease'):
+        # Rents due in the year (per the leases) without their invoice
+        Lease = pool.get('ptce.lease')
+        missing = Lease.uninvoiced_periods(
+            fiscalyear.start_date, fiscalyear.end_date,
+            company=fiscalyear.company)
         blockers.append(Blocker(
                 'rents', gettext('ptce_reporting.msg_blocker_rents'),
-                [f'{p.lease.rec_name} {p.invoice_start:%d/%m/%Y}'
-                    for p in periods]))
+                [f'{lease.rec_name} {key:%d/%m/%Y}'
+                    for lease, key in missing]))
     return blockers
 
 

@@ -513,6 +513,41 @@ class Lease(Workflow, ModelSQL, ModelView):
         return cls.search(domain, order=[('id', 'ASC')])
 
     @classmethod
+    def uninvoiced_periods(cls, start, end, company=None):
+        """Billing periods due between start and end that have no invoice.
+
+        Month by month, the periods the rent run would invoice
+        (leases_to_invoice and due_period) minus the invoiced ones
+        (ptce.lease.period).  Returns a list of (lease, period start) sorted
+        by period and lease: what the accountant must invoice before closing
+        the year."""
+        Period = Pool().get('ptce.lease.period')
+        due = []
+        month = start.replace(day=1)
+        while month <= end:
+            month_start, month_end = month_bounds(month)
+            for lease in cls.leases_to_invoice(
+                    max(month_start, start), min(month_end, end)):
+                if company and lease.company != company:
+                    continue
+                period = lease.due_period(
+                    max(month_start, start), min(month_end, end))
+                if period:
+                    due.append((lease, period[0]))
+            month = add_months(month, 1)
+        if not due:
+            return []
+        done = set()
+        for sub_ids in _slices(sorted({l.id for l, _ in due})):
+            done.update(
+                (p.lease.id, p.start_date) for p in Period.search([
+                        ('lease', 'in', sub_ids),
+                        ]))
+        return sorted(
+            ((l, k) for l, k in due if (l.id, k) not in done),
+            key=lambda x: (x[1], x[0].id))
+
+    @classmethod
     def invoice_rents(cls, date, leases=None, post=False):
         """Create the rent invoices of the month of date.
 
