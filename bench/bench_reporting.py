@@ -72,6 +72,12 @@ def main():
             load_modules(pool, year, setup)
         transaction.commit()
         print(f"bulk load: {time.perf_counter() - start:.1f} s")
+    if args.backend == 'postgresql':
+        # The planner needs statistics of the bulk-loaded tables, as
+        # autovacuum gathers them in production after such an insert.
+        with Transaction().start(config.database_name, 0) as transaction:
+            transaction.connection.cursor().execute('ANALYZE')
+            transaction.commit()
 
     from ptce_reporting import indicator, pack
     with Transaction().start(config.database_name, 0,

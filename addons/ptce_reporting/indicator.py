@@ -299,6 +299,10 @@ def _revenue(company, year, names):
 
 
 def _ledger_sums(company, year, patterns):
+    """Credit minus debit of the posted standard-period entries on the
+    accounts whose code matches each pattern: {(year, month, key): [sum]}.
+    One pass over the lines for all patterns: the accounts are matched
+    first (a small table), the lines grouped by account."""
     pool = Pool()
     MoveLine = pool.get('account.move.line')
     Move = pool.get('account.move')
@@ -309,19 +313,31 @@ def _ledger_sums(company, year, patterns):
     account = Account.__table__()
     period = Period.__table__()
     cursor = Transaction().connection.cursor()
+    keys = {}
+    for key, pattern in patterns.items():
+        cursor.execute(*account.select(account.id,
+                where=(account.company == company.id)
+                & Like(account.code, pattern)))
+        for account_id, in cursor:
+            keys.setdefault(account_id, key)
+    if not keys:
+        return {}
     query = (move_line
         .join(move, condition=move_line.move == move.id)
-        .join(period, condition=move.period == period.id)
-        .join(account, condition=move_line.account == account.id))
+        .join(period, condition=move.period == period.id))
+    rows = monthly(cursor, query, move.date, move_line.account,
+        [Sum(Coalesce(move_line.credit, 0) - Coalesce(move_line.debit, 0))],
+        (move.company == company.id) & (move.state == 'posted')
+        & (period.type == 'standard')
+        & move_line.account.in_(list(keys)),
+        year)
     result = {}
-    for key, pattern in patterns.items():
-        rows = monthly(cursor, query, move.date, Literal(key),
-            [Sum(Coalesce(move_line.credit, 0)
-                    - Coalesce(move_line.debit, 0))],
-            (move.company == company.id) & (move.state == 'posted')
-            & (period.type == 'standard') & Like(account.code, pattern),
-            year)
-        result.update(rows)
+    for (y, m, account_id), values in rows.items():
+        index = (y, m, keys[account_id])
+        if index in result:
+            result[index] = [a + b for a, b in zip(result[index], values)]
+        else:
+            result[index] = values
     return result
 
 
