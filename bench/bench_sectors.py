@@ -213,12 +213,15 @@ def post(config, args, sale_ids, chain):
             # chain of ptce_sectors.
             StockPOSSale.post.__func__(Sale, sales)
 
+    # The first transaction posts one sale: the locks it asks for (trytond
+    # restarts a transaction to take them) are then taken at the start of
+    # every batch, so no batch is posted twice.
+    slices = [sale_ids[:1]] + [sale_ids[i:i + args.batch]
+        for i in range(1, len(sale_ids), args.batch)]
     start = time.perf_counter()
     restarts = 0
-    for index in range(0, len(sale_ids), args.batch):
-        _, restarted = transaction(
-            config, lambda: batch(sale_ids[index:index + args.batch]),
-            extras)
+    for ids in slices:
+        _, restarted = transaction(config, lambda: batch(ids), extras)
         restarts += restarted
     elapsed = time.perf_counter() - start
     print(f"  {'chain' if chain else 'stock'} posting: {len(sale_ids)} "
