@@ -1,6 +1,7 @@
-"""Smoke tests of the deployment: `ateliers init` builds a database, then
-a real client logs in over the network to `ateliers serve` and to trytond
-started with the production configuration (config/trytond.conf)."""
+"""Smoke tests of the deployment: `ateliers init --demo` builds the demo
+database of Les Ateliers (the README's main command), then a real client
+logs in over the network to `ateliers serve` and to trytond started with
+the production configuration (config/trytond.conf)."""
 import os
 import pathlib
 import shutil
@@ -42,7 +43,8 @@ def wait_for(url, process, timeout=120):
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    "A fresh database made by `ateliers init`, and the environment to use it"
+    """A fresh demo database made by `ateliers init --demo`, and the
+    environment to use it"""
     home = tmp_path_factory.mktemp('home')
     env = {k: v for k, v in os.environ.items()
         if not k.startswith(('TRYTOND_', 'DB_'))}
@@ -51,8 +53,10 @@ def site(tmp_path_factory):
         # The web client is fetched from npm once and kept in the cache
         TRYTOND_WEB__ROOT=str(CACHE / 'sao' / 'package'))
     database = f'smoke_{uuid.uuid4().hex[:8]}'
-    subprocess.run([BIN / 'ateliers', 'init', '--database', database],
-        env=env, check=True, capture_output=True, text=True)
+    run = subprocess.run(
+        [BIN / 'ateliers', 'init', '--database', database, '--demo'],
+        env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
     password = (home / f'{database}.admin-password').read_text().strip()
     yield env, database, password
     if POSTGRESQL:
@@ -158,3 +162,34 @@ def test_errors_are_one_line(site):
     assert run.stderr.strip().count('\n') == 0
     assert "n'existe pas" in run.stderr
     assert 'Traceback' not in run.stderr
+
+
+DEMO_COUNTS = """\
+from ateliers import environment
+environment.prepare()
+with environment.transaction(DATABASE) as pool:
+    for model, domain in [
+            ('scic.member', [('state', '=', 'admitted')]),
+            ('scic.college', []),
+            ('ptce.lease', [('state', '=', 'running')]),
+            ('account.payment', [('state', '=', 'submitted')]),
+            ('sale.point.sale', [('state', '=', 'posted')]),
+            ('ptce.grant', []),
+            ]:
+        print(model, bool(pool.get(model).search_count(domain)))
+    print('associates', pool.get('scic.member').search_count([]))
+"""
+
+
+def test_demo_data(site):
+    """The demo holds Les Ateliers: its 50 associates in 4 colleges, running
+    leases, a share call collected by direct debit, posted till sales and
+    the grants"""
+    env, database, password = site
+    run = subprocess.run([sys.executable, '-c',
+            DEMO_COUNTS.replace('DATABASE', repr(database))],
+        env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.split('\n')
+    assert 'associates 50' in lines, run.stdout
+    assert [l for l in lines if l.endswith('False')] == [], run.stdout

@@ -88,6 +88,7 @@ def create_demo(config):
     Lease = Model.get('ptce.lease', config=config)
     Analytic = Model.get('analytic_account.account', config=config)
     Booking = Model.get('ptce.booking', config=config)
+    RentIndex = Model.get('ptce.rent.index', config=config)
     setup_spaces(config)
     today = dt.date.today()
     sectors = {a.code: a for a in Analytic.find([('root.code', '=', 'FIL')])}
@@ -117,9 +118,12 @@ def create_demo(config):
         lease.vat = kind != 'precarious'
         lease.index_kind = index
         if index:
-            # reference: the quarter published before the last revision
-            lease.reference_index_year = today.year - 1
-            lease.reference_index_quarter = 2
+            # reference: the last quarter published (loaded from the
+            # shipped rent_index.csv, which holds checked values only)
+            last, = RentIndex.find([('kind', '=', index)],
+                order=[('year', 'DESC'), ('quarter', 'DESC')], limit=1)
+            lease.reference_index_year = last.year
+            lease.reference_index_quarter = last.quarter
             anniversary = start.replace(year=today.year)
             if anniversary < today:
                 anniversary = anniversary.replace(year=today.year + 1)

@@ -73,6 +73,8 @@ def create_demo(config):
     company.scic_colleges_used = True
     company.save()
 
+    journal = create_direct_debit(config, company)
+
     categories = {c.code: c for c in Category.find([])}
     colleges = {}
     for name, weight, codes in COLLEGES:
@@ -142,6 +144,17 @@ def create_demo(config):
     Movement.save(payments)
     Movement.click(payments, 'confirm')
 
+    # The last call is not paid: the associate signed a SEPA mandate and
+    # the call is collected by direct debit (one submitted payment).
+    Move = Model.get('account.move', config=config)
+    unpaid = calls[2]
+    Move.click([recent[2].move, unpaid.move], 'post')
+    create_mandate(config, unpaid.member.party, 'SCIC-DEMO-1',
+        'FR14 2004 1010 0505 0001 3M02 606', year_start)
+    company.scic_payment_journal = journal
+    company.save()
+    unpaid.click('direct_debit')
+
     assembly = Assembly(
         name=f"Assemblée générale ordinaire {today.year}",
         date=today.replace(month=6, day=20),
@@ -156,3 +169,63 @@ def create_demo(config):
         "impartageables.")
     assembly.save()
     assembly.click('convene')
+
+
+def create_direct_debit(config, company):
+    """What the accountant sets up to collect share calls by SEPA direct
+    debit: account 45625 collectable (type receivable, party required), the
+    cooperative's creditor identifier (ICS), bank account and direct debit
+    journal.  Returns the journal (set on the company once the entries of
+    the year are in)."""
+    Account = Model.get('account.account', config=config)
+    Party = Model.get('party.party', config=config)
+    Bank = Model.get('bank', config=config)
+    BankAccount = Model.get('bank.account', config=config)
+    PaymentJournal = Model.get('account.payment.journal', config=config)
+    receivable, = Account.find([('code', '=', '45625')])
+    receivable.type.receivable = True
+    receivable.type.save()
+    receivable.party_required = True
+    receivable.save()
+    party = Party(company.party.id)
+    identifier = party.identifiers.new()
+    identifier.type = 'eu_at_02'
+    identifier.code = 'FR72ZZZ123456'
+    party.save()
+    bank_party = Party(name="Crédit Coopératif")
+    bank_party.save()
+    bank = Bank(party=bank_party, bic='CCOPFRPP')
+    bank.save()
+    account = BankAccount(bank=bank)
+    account.owners.append(Party(company.party.id))
+    number = account.numbers.new(type='iban')
+    number.number = 'FR76 3000 4000 0312 3456 7890 143'
+    account.save()
+    journal = PaymentJournal(name="Prélèvements SCIC")
+    journal.process_method = 'sepa'
+    journal.sepa_bank_account_number, = account.numbers
+    journal.sepa_payable_flavor = 'pain.001.001.03'
+    journal.sepa_receivable_flavor = 'pain.008.001.02'
+    journal.save()
+    return journal
+
+
+def create_mandate(config, party, identification, iban, date):
+    "A validated recurrent SEPA mandate of party on a new bank account"
+    Party = Model.get('party.party', config=config)
+    Bank = Model.get('bank', config=config)
+    BankAccount = Model.get('bank.account', config=config)
+    Mandate = Model.get('account.payment.sepa.mandate', config=config)
+    bank, = Bank.find([('bic', '=', 'CCOPFRPP')])
+    account = BankAccount(bank=bank)
+    account.owners.append(Party(party.id))
+    number = account.numbers.new(type='iban')
+    number.number = iban
+    account.save()
+    mandate = Mandate(party=Party(party.id), identification=identification)
+    mandate.account_number, = account.numbers
+    mandate.type = 'recurrent'
+    mandate.click('request')
+    mandate.signature_date = date
+    mandate.click('validate_mandate')
+    return mandate
