@@ -83,7 +83,7 @@ class Lease(Workflow, ModelSQL, ModelView):
             "Associate",
             help="The tenant is an admitted associate of the cooperative "
             "(known when the SCIC members module is activated)."),
-        'get_tenant_associate')
+        'get_tenant_associate', searcher='search_tenant_associate')
     kind = fields.Selection(LEASE_KINDS, "Kind", required=True,
         states=_DRAFT,
         help="Commercial leases (Code de commerce L145) last at least "
@@ -313,6 +313,13 @@ class Lease(Workflow, ModelSQL, ModelView):
     def get_tenant_associate(cls, leases, name):
         "Overridden when scic_members is activated"
         return {l.id: False for l in leases}
+
+    @classmethod
+    def search_tenant_associate(cls, name, clause):
+        "Overridden when scic_members is activated: no tenant is one"
+        _, operator, value = clause[:3]
+        is_associate = (operator == '=') == bool(value)
+        return [('id', '=', -1)] if is_associate else []
 
     def get_rec_name(self, name):
         return f'{self.reference} ({self.tenant.rec_name})'

@@ -21,3 +21,14 @@ class Lease(metaclass=PoolMeta):
         for lease in leases:
             result[lease.id] = lease.tenant.id in associates
         return result
+
+    @classmethod
+    def search_tenant_associate(cls, name, clause):
+        pool = Pool()
+        Member = pool.get('scic.member')
+        _, operator, value = clause[:3]
+        is_associate = (operator == '=') == bool(value)
+        parties = [m.party.id for m in Member.search([
+                    ('state', '=', 'admitted'),
+                    ])]
+        return [('tenant', 'in' if is_associate else 'not in', parties)]
