@@ -101,6 +101,7 @@ if os.environ.get('BENCH_PROFILE'):
     import pstats
     profile = cProfile.Profile()
     count = profile.runcall(import_)
+    profile.dump_stats(os.environ['BENCH_PROFILE'])
     pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
 else:
     count = step(
