@@ -217,11 +217,14 @@ def _set_fields(Model, ids, setters):
     context = Transaction().context
     values = defaultdict(dict)  # (Value, link) -> {id: {name: value}}
     others = defaultdict(list)  # name -> [ids, value, ids, value, ...]
+    # The value model of each multi-value field, looked up once per field
+    value_models = {name: Model.multivalue_model(name)
+        for name, field in Model._fields.items()
+        if isinstance(field, fields.MultiValue)}
     for id_, record_values in zip(ids, setters):
         for name, value in record_values.items():
-            field = Model._fields[name]
-            if isinstance(field, fields.MultiValue):
-                Value = Model.multivalue_model(name)
+            Value = value_models.get(name)
+            if Value:
                 values[Value][id_] = values[Value].get(id_, {})
                 values[Value][id_][name] = value
             elif value not in (None, [], (), ''):
