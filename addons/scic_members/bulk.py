@@ -37,6 +37,7 @@ from trytond.transaction import (
 )
 
 RESERVED = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
+RELATIONS = {'many2one', 'one2one', 'reference', 'one2many', 'many2many'}
 
 
 def _column_fields(Model):
@@ -94,6 +95,29 @@ def _insert(Model, columns, rows):
     return ids
 
 
+def instances(Model):
+    """A function making records of Model that hold the values given as
+    they are: what Model(id, **values) gives when the values are already
+    of their field's type (relations as records), without the conversions
+    of the fields' setters, and with the caches of the transaction shared
+    by all the records (as Model.browse does) instead of set up for each:
+    both cost more than the rules that read the records."""
+    transaction = Transaction()
+    caches = {
+        '_local_cache': local_cache(Model, transaction),
+        '_transaction_cache': transaction.get_cache(),
+        '_transaction': transaction,
+        }
+
+    def instance(id=None, **values):
+        record = Model(id, **caches)
+        record._values = record._record(**values)
+        if id is not None:
+            record._init_values = record._values._copy()
+        return record
+    return instance
+
+
 def browse(Model, ids):
     """Model.browse without its check of the whole id list in every
     record (quadratic for thousands of ids): the same records sharing
@@ -149,12 +173,20 @@ def bulk_create(Model, vlist):
     assert not unknown, unknown
     compute = Model.compute_fields is not ModelStorage.compute_fields
     names = sorted((given | set(defaults)) & columns)
+    # compute_fields reads the values of a record not yet written: set
+    # straight into a bare record, relations left out (instantiating
+    # their targets would cost more than the computation; a computation
+    # that reads one fails loudly: the record has no id to read it from).
+    plain = {n for n in names if Model._fields[n]._type not in RELATIONS}
+    record = instances(Model)
     rows, setters = [], []
     for values in vlist:
         values = {**defaults, **values}
         stored = {n: values.get(n) for n in names}
         if compute:
-            computed = Model(**stored).compute_fields()
+            computed = record(**{
+                    n: v for n, v in stored.items() if n in plain}
+                ).compute_fields()
             for name in computed:
                 if name not in names:
                     # A computed column that none of the values set

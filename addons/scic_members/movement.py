@@ -449,34 +449,32 @@ class Movement(Workflow, ModelSQL, ModelView):
         """Create confirmed opening movements of `company` set-based (the
         legacy import): the same rules and register values as `confirm`,
         numbered in date order, inserted with multi-row INSERTs. The
-        values' member may be a record (browsed together: fewer reads).
+        values are of their field's type, relations (company, member) as
+        records: they are read as they are (bulk.instances).
         Opening movements have no accounting entry. Returns the ids."""
-        from .bulk import bulk_create
+        from .bulk import bulk_create, instances
         cls.lock()
-        movements = sorted(
-            (cls(**v) for v in vlist), key=lambda m: m.date)
+        vlist = sorted(vlist, key=lambda v: v['date'])
         # The balances of all the company's associates: two grouped
         # queries, whatever the number of associates.
         state = _RegisterState(
             company, cls.balances(company=company),
             cls.capital(company), cls.capital(company, public_only=True),
             cls.highest_capital(company))
-        numbers = company.scic_get_movement_sequence().get_many(
-            len(movements))
+        numbers = company.scic_get_movement_sequence().get_many(len(vlist))
+        movement = instances(cls)
         rows = []
-        for movement, number in zip(movements, numbers):
-            if not movement.opening:
+        for given, number in zip(vlist, numbers):
+            if not given.get('opening'):
                 raise ValueError("only opening movements")
-            values = movement._apply(state)
+            values = movement(**given)._apply(state)
             values.update({
                     'number': number,
                     'capital_after': state.capital,
                     'unit_value': state.nominal,
                     'state': 'confirmed',
                     })
-            for name in ['company', 'kind', 'opening', 'date', 'member',
-                    'shares', 'description']:
-                value = getattr(movement, name)
+            for name, value in given.items():
                 values.setdefault(
                     name, value.id if isinstance(value, Model) else value)
             rows.append(values)
@@ -576,34 +574,34 @@ class Movement(Workflow, ModelSQL, ModelView):
 
     def _apply(self, state):
         "Check the rules for this movement and return its effect values"
-        company = self.company
-        currency = company.currency
-        nominal = company.scic_share_value
+        company = state.company  # the movement's: states are per company
+        kind = self.kind
+        currency = state.currency
+        nominal = state.nominal
         if not nominal or nominal <= 0:
             raise MovementError(gettext(
                     'scic_members.msg_share_value_missing',
                     company=company.rec_name))
-        state.nominal = nominal
         member = self.member
         balance = state.balance(member.id)
         values = {f'{d}_delta': 0 for d in DELTAS}
         values.update({'due_date': None, 'call_deadline': None})
-        if self.kind in {'subscription', 'transfer'}:
-            receiver = self.to_member if self.kind == 'transfer' else member
+        if kind in {'subscription', 'transfer'}:
+            receiver = self.to_member if kind == 'transfer' else member
             if receiver.state != 'admitted' and not self.opening:
                 raise MovementError(gettext(
                         'scic_members.msg_movement_member_not_admitted',
                         member=receiver.rec_name))
-        if self.kind in MONEY_KINDS:
+        if kind in MONEY_KINDS:
             if not self.amount or self.amount <= 0:
                 raise MovementError(gettext(
                         'scic_members.msg_movement_amount_positive',
                         movement=self.rec_name))
             amount = currency.round(self.amount)
-        if self.kind in SHARE_KINDS:
+        if kind in SHARE_KINDS:
             nominal_amount = currency.round(nominal * self.shares)
 
-        if self.kind == 'subscription':
+        if kind == 'subscription':
             paid = currency.round(self.amount_paid or 0)
             called = currency.round(
                 self.amount_called if self.amount_called is not None
@@ -632,10 +630,9 @@ class Movement(Workflow, ModelSQL, ModelView):
                     'amount': nominal_amount,
                     'amount_called': called,
                     'amount_paid': paid,
-                    'call_deadline': self.date + relativedelta(
-                        years=company.scic_value('scic_call_delay')),
+                    'call_deadline': self.date + state.call_delay,
                     })
-        elif self.kind == 'call':
+        elif kind == 'call':
             uncalled = balance['subscribed'] - balance['called']
             if amount > uncalled:
                 raise MovementError(gettext(
@@ -643,14 +640,14 @@ class Movement(Workflow, ModelSQL, ModelView):
                         member=member.rec_name, amount=amount,
                         uncalled=uncalled))
             values.update({'called_delta': amount, 'amount': amount})
-        elif self.kind == 'payment':
+        elif kind == 'payment':
             due = balance['called'] - balance['paid']
             if amount > due:
                 raise MovementError(gettext(
                         'scic_members.msg_payment_exceeds_called',
                         member=member.rec_name, amount=amount, due=due))
             values.update({'paid_delta': amount, 'amount': amount})
-        elif self.kind == 'transfer':
+        elif kind == 'transfer':
             # Only fully paid shares change hands: the receiver takes them
             # over without any debt of the giver.
             fully_paid = min(
@@ -667,14 +664,14 @@ class Movement(Workflow, ModelSQL, ModelView):
                     'paid_delta': -nominal_amount,
                     'amount': nominal_amount,
                     })
-        elif self.kind == 'redemption_request':
+        elif kind == 'redemption_request':
             if self.shares > balance['shares']:
                 raise MovementError(gettext(
                         'scic_members.msg_shares_exceed_held',
                         member=member.rec_name, shares=self.shares,
                         held=balance['shares']))
             values['amount'] = nominal_amount
-        elif self.kind == 'redemption':
+        elif kind == 'redemption':
             if (self.shares > balance['shares']
                     or nominal_amount > balance['paid']):
                 raise MovementError(gettext(
@@ -697,14 +694,14 @@ class Movement(Workflow, ModelSQL, ModelView):
                     'due_date': exit_date + relativedelta(
                         years=company.scic_value('scic_redemption_delay')),
                     })
-        elif self.kind == 'refund':
+        elif kind == 'refund':
             if amount > balance['refund']:
                 raise MovementError(gettext(
                         'scic_members.msg_refund_exceeds',
                         member=member.rec_name, amount=amount,
                         due=balance['refund']))
             values.update({'refund_delta': -amount, 'amount': amount})
-        elif self.kind == 'cancellation':
+        elif kind == 'cancellation':
             unpaid = balance['subscribed'] - balance['paid']
             if (self.shares > balance['shares']
                     or nominal_amount > unpaid):
@@ -813,7 +810,11 @@ class _RegisterState:
         self.capital = capital
         self.public = public
         self.highest = highest
-        self.nominal = None
+        # The company's values the rules read, once per batch
+        self.currency = company.currency
+        self.nominal = company.scic_share_value
+        self.call_delay = relativedelta(
+            years=company.scic_value('scic_call_delay'))
 
     def balance(self, member_id):
         return self.balances.setdefault(member_id, {

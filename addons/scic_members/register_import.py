@@ -14,7 +14,7 @@ from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .bulk import bulk_create
+from .bulk import bulk_create, instances
 from .exceptions import RegisterImportError
 
 # normalised header -> field
@@ -331,7 +331,8 @@ def _create(company, records):
     # written, their company and categories shared.
     categories = {c.id: c for c in Category.browse(
             list({m['category'] for m in members}))}
-    members = [Member(
+    member = instances(Member)
+    members = [member(
             member_id, number=values['number'], state=values['state'],
             exit_date=values['exit_date'],
             category=categories[values['category']])
