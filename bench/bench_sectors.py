@@ -1,27 +1,31 @@
 """Benchmark of ptce_sectors' inalterability chain.
 
     .venv/bin/python bench/bench_sectors.py [--backend sqlite|postgresql]
-        [--sales 10000] [--batch 100]
+        [--sales 10000] [--batch 25]
 
-Creates a database with ptce_sectors, then, on two identical points of
-sale, the till's day (not timed): SALES sales of 3 lines created, paid
-in cash and processed, BATCH sales per ORM call; then the closing of the
-till (timed): the sales posted BATCH per transaction:
+Creates a database with ptce_sectors and the till's day (not timed): SALES
+sales of 3 lines on one point of sale, created, paid in cash and
+processed, BATCH sales per ORM call.  The database is then copied twice
+and the closing of the till (timed) runs on both copies at once, one
+process each, the same sales posted BATCH per transaction:
 - "stock": the stock sale_point posting (the chain is skipped);
-- "chain": the posting of ptce_sectors (gap-free number + SHA-256 chain);
-the batches of both tills alternate, so that both postings share whatever
-else the machine does; then runs the integrity check over every chained
+- "chain": the posting of ptce_sectors (gap-free number + SHA-256 chain).
+Both processes post the same sales side by side, so they share whatever
+else the machine does.  Then the integrity check runs over every chained
 sale.  Prints the time per sale of both, the extra cost of the chain and
 the sales verified per second.
 """
 import argparse
 import datetime
 import os
+import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STEPS = ['stock', 'chain', 'verify']
 
 
 def parse_args():
@@ -29,15 +33,19 @@ def parse_args():
     parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
         default='sqlite')
     parser.add_argument('--sales', type=int, default=10000)
-    parser.add_argument('--batch', type=int, default=250)
+    parser.add_argument('--batch', type=int, default=25)
     parser.add_argument('--database', default='bench_sectors')
     parser.add_argument('--profile', metavar='FILE',
         help="profile the chained posting with cProfile into FILE")
+    parser.add_argument('--step', choices=STEPS,
+        help="(internal) run one step on the existing --database")
     return parser.parse_args()
 
 
 def main():
     args = parse_args()
+    if args.step:
+        return step(args)
     if args.backend == 'postgresql':
         os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
             'BENCH_PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
@@ -58,10 +66,11 @@ def main():
     from ptce_sectors.tests import tools
 
     print(f"backend {args.backend}, {args.sales} sales of 3 lines, "
-        f"batches of {args.batch}")
+        f"batches of {args.batch}", flush=True)
     start = time.perf_counter()
     if args.backend == 'postgresql':
-        _drop_pg(args.database)
+        _drop_pg([args.database] + [
+                f'{args.database}_{s}' for s in STEPS[:2]])
     config = activate_modules(['ptce_sectors'], setup_les_ateliers)
     sectors = tools.create_sectors(config)
     categories = tools.create_categories(config)
@@ -73,48 +82,131 @@ def main():
         tools.create_product("Jus de pomme", '3.50', categories['goods'],
             sectors['CC'], config=config),
         ]
-    cc = sectors['CC']
-    stock_point = tools.create_point("Stock", 'shop', cc, config)
-    chain_point = tools.create_point("Chain", 'shop', cc, config)
+    point = tools.create_point("Caisse", 'shop', sectors['CC'], config)
     methods = tools.create_payment_methods(config)
-    print(f"set-up {time.perf_counter() - start:.1f} s")
+    print(f"set-up {time.perf_counter() - start:.1f} s", flush=True)
 
     ids = {
         'products': [p.id for p in products],
         'cash': methods['cash'].id,
         }
-    stock_ids = sell_day(config, args, stock_point.id, ids)
-    chain_ids = sell_day(config, args, chain_point.id, ids)
-    print(f"load before posting: {os.getloadavg()}")
+    sell_day(config, args, point.id, ids)
+    copies = copy_database(args)
+    print(f"load before posting: {os.getloadavg()}", flush=True)
+    children = {}
+    for name in STEPS[:2]:
+        command = [sys.executable, __file__, '--backend', args.backend,
+            '--database', copies[name], '--batch', str(args.batch),
+            '--step', name]
+        if args.profile and name == 'chain':
+            command += ['--profile', args.profile]
+        children[name] = subprocess.Popen(
+            command, stdout=subprocess.PIPE, text=True)
+    results = {n: _result(c) for n, c in children.items()}
+    print(f"load after posting: {os.getloadavg()}", flush=True)
     if args.profile:
-        import cProfile
-        profiler = cProfile.Profile()
-        profiler.runcall(post, config, args, chain_ids, chain=True)
-        profiler.dump_stats(args.profile)
         return
-    stock, chain = post_both(config, args, stock_ids, chain_ids)
-    print(f"load after posting: {os.getloadavg()}")
-    verified, verify_time = verify(config, chain_point.id)
-    print(f"stock posting : {stock * 1000 / args.sales:.1f} ms per sale "
-        f"({args.sales / stock:.1f} sales/s)")
-    print(f"chain posting : {chain * 1000 / args.sales:.1f} ms per sale "
-        f"({args.sales / chain:.1f} sales/s)")
+    verify = subprocess.run([sys.executable, __file__,
+            '--backend', args.backend, '--database', copies['chain'],
+            '--step', 'verify'], stdout=subprocess.PIPE, text=True)
+    verified, verify_time = _result(verify)
+    (sales, stock), (_, chain) = results['stock'], results['chain']
+    print(f"stock posting : {stock * 1000 / sales:.1f} ms per sale "
+        f"({sales / stock:.1f} sales/s)")
+    print(f"chain posting : {chain * 1000 / sales:.1f} ms per sale "
+        f"({sales / chain:.1f} sales/s)")
     print(f"chain extra cost : {(chain / stock - 1) * 100:+.1f} % "
         "(target < 20 %)")
     print(f"integrity check : {verified} sales in {verify_time:.2f} s = "
         f"{verified / verify_time:.0f} sales/s (target >= 5000/s)")
 
 
-def _drop_pg(name):
+def _result(process):
+    """The figures a step printed last, once it ended well."""
+    if isinstance(process, subprocess.Popen):
+        output, _ = process.communicate()
+        returncode = process.returncode
+    else:
+        output, returncode = process.stdout, process.returncode
+    lines = output.splitlines()
+    print('\n'.join(lines[:-1]), flush=True)
+    if returncode:
+        sys.exit(f"a step failed ({returncode})")
+    count, seconds = lines[-1].split()
+    return int(count), float(seconds)
+
+
+def copy_database(args):
+    """Two identical copies of the database, for the stock and the chained
+    postings; return their names."""
+    from trytond import backend, config
+    copies = {n: f'{args.database}_{n}' for n in STEPS[:2]}
+    if args.backend == 'sqlite':
+        # SQLite's backup: the committed state, journal included.
+        folder = config.get('database', 'path')
+        source = sqlite3.connect(
+            os.path.join(folder, f'{args.database}.sqlite'))
+        for name in copies.values():
+            target = sqlite3.connect(os.path.join(folder, f'{name}.sqlite'))
+            source.backup(target)
+            target.close()
+        source.close()
+        return copies
+    # PostgreSQL copies from a template nobody is connected to.
+    backend.Database(args.database).close()
+    db = backend.Database().connect()
+    connection = db.get_connection(autocommit=True)
+    try:
+        for name in copies.values():
+            db.create(connection, name, template=args.database)
+    finally:
+        db.put_connection(connection)
+    return copies
+
+
+def step(args):
+    """One step, in its own process, on the copy `--database`: post every
+    done sale (stock or chain), or verify the chain; print the number of
+    sales and the seconds taken as the last line."""
+    if args.backend == 'postgresql':
+        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
+            'BENCH_PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
+    sys.path.insert(0, ROOT)
+    from proteus import config as proteus_config
+    from trytond.pool import Pool
+    config = proteus_config.set_trytond(args.database)
+
+    def done_sales():
+        Sale = Pool().get('sale.point.sale')
+        return [s.id for s in Sale.search(
+                [('state', '=', 'done')], order=[('id', 'ASC')])]
+    if args.step == 'verify':
+        verified, elapsed = verify(config)
+        print(verified, elapsed)
+        return
+    sale_ids, _ = transaction(config, done_sales)
+    chain = args.step == 'chain'
+    if args.profile:
+        import cProfile
+        profiler = cProfile.Profile()
+        elapsed = profiler.runcall(post, config, args, sale_ids, chain)
+        profiler.dump_stats(args.profile)
+    else:
+        elapsed = post(config, args, sale_ids, chain)
+    print(f"  {args.step} posting: {len(sale_ids)} sales posted in "
+        f"{elapsed:.1f} s")
+    print(len(sale_ids), elapsed)
+
+
+def _drop_pg(names):
     from trytond import backend
     db = backend.Database().connect()
     connection = db.get_connection(autocommit=True)
     try:
-        if name in db.list(hit_cache=False):
-            db.drop(connection, name)
-    except TypeError:
-        if name in db.list():
-            db.drop(connection, name)
+        existing = db.list()
+        for name in names:
+            if name in existing:
+                db.drop(connection, name)
     finally:
         db.put_connection(connection)
 
@@ -191,40 +283,18 @@ def sell_day(config, args, point_id, ids):
         sale_ids.extend(created)
         restarts += restarted
     print(f"  till day: {len(sale_ids)} sales created, paid and processed "
-        f"in {time.perf_counter() - start:.1f} s ({restarts} restarts)")
+        f"in {time.perf_counter() - start:.1f} s ({restarts} restarts)",
+        flush=True)
     return sale_ids
 
 
 def post(config, args, sale_ids, chain):
-    """The closing of one till (profiled): the done sales posted BATCH per
+    """The closing of the till (timed): the done sales posted BATCH per
     transaction; returns the time taken."""
     start = time.perf_counter()
     for _ in _posting(config, args, sale_ids, chain):
         pass
     return time.perf_counter() - start
-
-
-def post_both(config, args, stock_ids, chain_ids):
-    """The closing of both tills (timed), one batch of each in turn: the
-    stock sale_point posting and the chained posting of ptce_sectors see
-    the same load.  Returns the time taken by each."""
-    elapsed = {False: 0, True: 0}
-    postings = {
-        False: _posting(config, args, stock_ids, chain=False),
-        True: _posting(config, args, chain_ids, chain=True),
-        }
-    while postings:
-        for chain, posting in list(postings.items()):
-            start = time.perf_counter()
-            try:
-                next(posting)
-            except StopIteration:
-                del postings[chain]
-            elapsed[chain] += time.perf_counter() - start
-    for chain, ids in [(False, stock_ids), (True, chain_ids)]:
-        print(f"  {'chain' if chain else 'stock'} posting: {len(ids)} "
-            f"sales posted in {elapsed[chain]:.1f} s")
-    return elapsed[False], elapsed[True]
 
 
 def _posting(config, args, sale_ids, chain):
@@ -259,14 +329,14 @@ def _posting(config, args, sale_ids, chain):
         f"{restarts} restarts")
 
 
-def verify(config, point_id):
+def verify(config):
+    "The integrity check of every point of sale: (sales, seconds)"
     from trytond.pool import Pool
 
     def check():
         Sale = Pool().get('sale.point.sale')
-        Point = Pool().get('sale.point')
         start = time.perf_counter()
-        results = Sale.verify_chain([Point(point_id)])
+        results = Sale.verify_chain()
         elapsed = time.perf_counter() - start
         for result in results:
             assert result['broken'] is None, result
