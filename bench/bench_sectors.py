@@ -285,22 +285,12 @@ def sell_day(config, args, point_id, ids):
     print(f"  till day: {len(sale_ids)} sales created, paid and processed "
         f"in {time.perf_counter() - start:.1f} s ({restarts} restarts)",
         flush=True)
-    return sale_ids
 
 
 def post(config, args, sale_ids, chain):
     """The closing of the till (timed): the done sales posted BATCH per
-    transaction; returns the time taken."""
-    start = time.perf_counter()
-    for _ in _posting(config, args, sale_ids, chain):
-        pass
-    return time.perf_counter() - start
-
-
-def _posting(config, args, sale_ids, chain):
-    """Post the done sales BATCH per transaction, with the chain
-    (ptce_sectors) or by the stock sale_point posting alone (the chain
-    skipped); yield after each transaction."""
+    transaction, with the chain (ptce_sectors) or by the stock sale_point
+    posting alone (the chain skipped); returns the time taken."""
     from trytond.modules.sale_point.sale import POSSale as StockPOSSale
     from trytond.pool import Pool
     extras = {}
@@ -320,13 +310,15 @@ def _posting(config, args, sale_ids, chain):
     # every batch, so no batch is posted twice.
     slices = [sale_ids[:1]] + [sale_ids[i:i + args.batch]
         for i in range(1, len(sale_ids), args.batch)]
+    start = time.perf_counter()
     restarts = 0
     for ids in slices:
         _, restarted = transaction(config, lambda: batch(ids), extras)
         restarts += restarted
-        yield
+    elapsed = time.perf_counter() - start
     print(f"  {'chain' if chain else 'stock'}: {len(slices)} transactions, "
         f"{restarts} restarts")
+    return elapsed
 
 
 def verify(config):
