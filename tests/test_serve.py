@@ -193,3 +193,29 @@ def test_demo_data(site):
     lines = run.stdout.split('\n')
     assert 'associates 50' in lines, run.stdout
     assert [l for l in lines if l.endswith('False')] == [], run.stdout
+
+
+def test_rents_invoice_twice(site):
+    """`ateliers rents invoice` on the demo: next month's rents are
+    invoiced once; a second run finds them all already invoiced"""
+    import datetime
+    import re
+    env, database, password = site
+    today = datetime.date.today()
+    month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(
+        day=1)
+    if month.year != today.year:
+        # The demo's fiscal year is this year's
+        month = today.replace(day=1)
+    command = [BIN / 'ateliers', 'rents', 'invoice', '--database', database,
+        '--period', f'{month:%Y-%m}']
+    first = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    created, already = map(int, re.search(
+            r"(\d+) facture\(s\) créée\(s\).* (\d+) période\(s\) déjà",
+            first.stdout).groups())
+    assert created + already > 0, first.stdout
+    second = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    assert (f"0 facture(s) créée(s) dont 0 comptabilisée(s), "
+        f"{created + already} période(s) déjà facturée(s)") in second.stdout

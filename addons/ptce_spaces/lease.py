@@ -505,7 +505,8 @@ class Lease(Workflow, ModelSQL, ModelView):
         return self.currency.round(amount * days / full_days)
 
     @classmethod
-    def leases_to_invoice(cls, month_start, month_end, leases=None):
+    def leases_to_invoice(
+            cls, month_start, month_end, leases=None, company=None):
         domain = [
             ('state', 'in', OCCUPYING_STATES),
             ('start_date', '<=', month_end),
@@ -517,7 +518,21 @@ class Lease(Workflow, ModelSQL, ModelView):
             ]
         if leases is not None:
             domain.append(('id', 'in', [l.id for l in leases]))
+        if company is not None:
+            domain.append(('company', '=', company.id))
         return cls.search(domain, order=[('id', 'ASC')])
+
+    @classmethod
+    def invoiced_periods(cls, lease_ids):
+        "The pairs (lease id, period start) that already have an invoice"
+        Period = Pool().get('ptce.lease.period')
+        done = set()
+        for sub_ids in _slices(sorted(lease_ids)):
+            done.update(
+                (p.lease.id, p.start_date) for p in Period.search([
+                        ('lease', 'in', sub_ids),
+                        ]))
+        return done
 
     @classmethod
     def uninvoiced_periods(cls, start, end, company=None):
@@ -528,15 +543,13 @@ class Lease(Workflow, ModelSQL, ModelView):
         (ptce.lease.period).  Returns a list of (lease, period start) sorted
         by period and lease: what the accountant must invoice before closing
         the year."""
-        Period = Pool().get('ptce.lease.period')
         due = []
         month = start.replace(day=1)
         while month <= end:
             month_start, month_end = month_bounds(month)
             for lease in cls.leases_to_invoice(
-                    max(month_start, start), min(month_end, end)):
-                if company and lease.company != company:
-                    continue
+                    max(month_start, start), min(month_end, end),
+                    company=company):
                 period = lease.due_period(
                     max(month_start, start), min(month_end, end))
                 if period:
@@ -544,12 +557,7 @@ class Lease(Workflow, ModelSQL, ModelView):
             month = add_months(month, 1)
         if not due:
             return []
-        done = set()
-        for sub_ids in _slices(sorted({l.id for l, _ in due})):
-            done.update(
-                (p.lease.id, p.start_date) for p in Period.search([
-                        ('lease', 'in', sub_ids),
-                        ]))
+        done = cls.invoiced_periods({l.id for l, _ in due})
         return sorted(
             ((l, k) for l, k in due if (l.id, k) not in done),
             key=lambda x: (x[1], x[0].id))
@@ -581,12 +589,7 @@ class Lease(Workflow, ModelSQL, ModelView):
                 due[lease.id] = (lease, period)
         if not due:
             return []
-        done = set()
-        for sub_ids in _slices(list(due)):
-            done.update(
-                (p.lease.id, p.start_date) for p in Period.search([
-                        ('lease', 'in', sub_ids),
-                        ]))
+        done = cls.invoiced_periods(due)
         invoices, periods = [], []
         for lease, (key, start, end, full_days) in due.values():
             if (lease.id, key) in done:

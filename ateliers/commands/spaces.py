@@ -35,20 +35,17 @@ def leases_due(pool, date):
     "Ids of the leases with a period due in the month and not invoiced yet"
     from ptce_spaces.space import month_bounds
     Lease = pool.get('ptce.lease')
-    Period = pool.get('ptce.lease.period')
     start, end = month_bounds(date)
     due = {}
     for lease in Lease.leases_to_invoice(start, end):
         period = lease.due_period(start, end)
         if period:
             due[lease.id] = period[0]
-    done = 0
-    if due:
-        for period in Period.search([('lease', 'in', list(due))]):
-            if due.get(period.lease.id) == period.start_date:
-                del due[period.lease.id]
-                done += 1
-    return sorted(due), done
+    invoiced = Lease.invoiced_periods(due) if due else set()
+    done = [i for i, key in due.items() if (i, key) in invoiced]
+    for lease_id in done:
+        del due[lease_id]
+    return sorted(due), len(done)
 
 
 def run(database, func, readonly=False, extras=None):
