@@ -11,6 +11,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button,
@@ -527,10 +528,10 @@ class Lease(Workflow, ModelSQL, ModelView):
         "The pairs (lease id, period start) that already have an invoice"
         Period = Pool().get('ptce.lease.period')
         done = set()
-        for sub_ids in _slices(sorted(lease_ids)):
+        for sub_ids in grouped_slice(sorted(lease_ids)):
             done.update(
                 (p.lease.id, p.start_date) for p in Period.search([
-                        ('lease', 'in', sub_ids),
+                        ('lease', 'in', list(sub_ids)),
                         ]))
         return done
 
@@ -955,11 +956,6 @@ class Lease(Workflow, ModelSQL, ModelView):
         Move.save(moves)
         Move.post(moves)
         cls.save(leases)
-
-
-def _slices(ids, size=500):
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 class LeaseSpace(ModelSQL):

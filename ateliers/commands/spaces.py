@@ -41,7 +41,7 @@ def leases_due(pool, date):
         period = lease.due_period(start, end)
         if period:
             due[lease.id] = period[0]
-    invoiced = Lease.invoiced_periods(due) if due else set()
+    invoiced = Lease.invoiced_periods(due)
     done = [i for i, key in due.items() if (i, key) in invoiced]
     for lease_id in done:
         del due[lease_id]
