@@ -81,6 +81,24 @@ def pytest_sessionstart(session):
 os.environ.setdefault('TRYTOND_EMAIL__FROM', 'erp@les-ateliers.test')
 
 
+def _sealing_key():
+    """A sealing key for the points of sale of the test run (each run its
+    own, as each installation has its own), unless one is configured"""
+    if os.environ.get('TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'):
+        return
+    import base64
+    import secrets
+    import tempfile
+    folder = pathlib.Path(tempfile.mkdtemp(prefix='ateliers-seal-'))
+    path = folder / 'pos-chain.key'
+    path.write_text(
+        'test:' + base64.b64encode(secrets.token_bytes(32)).decode() + '\n')
+    os.environ['TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'] = str(path)
+
+
+_sealing_key()
+
+
 def pytest_collect_file(file_path, parent):
     if (file_path.suffix == '.rst'
             and file_path.name.startswith('scenario_')

@@ -8,14 +8,15 @@ archive of a closed period."""
 import calendar
 import csv
 import datetime
-import hashlib
 import io
 import json
+import os
+import pathlib
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Null
 from sql.aggregate import Max
+from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -26,25 +27,102 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from . import seal
 from .exceptions import ClosingError, InalterabilityError
-from .sale_point import CHAIN_VERSION, GENESIS_HASH, _date, _money, sale_totals
+from .sale_point import (
+    CHAIN_VERSION,
+    GENESIS_HASH,
+    _date,
+    _money,
+    sale_totals,
+    wait_lock,
+)
+
+ARCHIVE_SIGNATURE = b'hmac-sha256;'
 
 
 def closing_payload(values, previous_hash):
     "Canonical serialisation of a closing"
     payload = [
-        CHAIN_VERSION, values['company'], values['point'], values['sequence'],
-        values['type'], _date(values['date_from']), _date(values['date_to']),
-        values['sale_count'], values['first_chain_number'],
-        values['last_chain_number'], values['last_sale_hash'],
-        str(_money(values['total'])), str(_money(values['total_tax'])),
-        str(_money(values['grand_total'])), previous_hash]
+        CHAIN_VERSION, values['key'], values['company'], values['point'],
+        values['sequence'], values['type'], _date(values['date_from']),
+        _date(values['date_to']), values['sale_count'],
+        values['first_chain_number'], values['last_chain_number'],
+        values['last_sale_hash'], str(_money(values['total'])),
+        str(_money(values['total_tax'])), str(_money(values['grand_total'])),
+        previous_hash]
     return json.dumps(payload, separators=(',', ':'), ensure_ascii=False)
 
 
-def closing_hash(values, previous_hash):
-    return hashlib.sha256(
-        closing_payload(values, previous_hash).encode('utf-8')).hexdigest()
+def _as_date(value):
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def period_summary(sales_data, date_from, date_to):
+    """Count, first and last posting number, hash of the last sale and
+    total of the chained sales of the period"""
+    sales = sorted(
+        (v for v in sales_data.values()
+            if date_from <= _as_date(v['date']) <= date_to),
+        key=lambda v: v['chain_number'])
+    return {
+        'sale_count': len(sales),
+        'first_chain_number': sales[0]['chain_number'] if sales else None,
+        'last_chain_number': sales[-1]['chain_number'] if sales else None,
+        'last_sale_hash': sales[-1]['chain_hash'] if sales else None,
+        'total': _money(sum(
+                (sale_totals(v)[0] for v in sales), Decimal(0))),
+        'total_tax': _money(sum(
+                (sale_totals(v)[1] for v in sales), Decimal(0))),
+        }
+
+
+class ArchiveFiles:
+    """Write the archives of the closings of a transaction next to the
+    database when, and only when, the transaction commits: written to a
+    temporary file before the commit, renamed after it."""
+
+    def __init__(self):
+        self.files = []
+
+    def __eq__(self, other):
+        return isinstance(other, ArchiveFiles)
+
+    def add(self, path, content):
+        self.files.append((pathlib.Path(path), content))
+
+    def abort(self, trans):
+        self._remove()
+
+    def tpc_begin(self, trans):
+        pass
+
+    def commit(self, trans):
+        pass
+
+    def tpc_vote(self, trans):
+        for path, content in self.files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(path.name + '.tmp')
+            with open(temporary, 'wb') as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+
+    def tpc_finish(self, trans):
+        for path, _ in self.files:
+            os.replace(path.with_name(path.name + '.tmp'), path)
+        self.files.clear()
+
+    def tpc_abort(self, trans):
+        self._remove()
+
+    def _remove(self):
+        for path, _ in self.files:
+            path.with_name(path.name + '.tmp').unlink(missing_ok=True)
+        self.files.clear()
 
 
 def period_dates(type_, date):
@@ -85,7 +163,7 @@ class Closing(ModelSQL, ModelView):
     last_chain_number = fields.Integer("Last Posting Number", readonly=True)
     last_sale_hash = fields.Char(
         "Last Sale Hash", readonly=True, strip=False,
-        help="Hash of the last sale of the chain when the period was closed.")
+        help="Signature of the last sale of the period.")
     total = Monetary(
         "Period Total", currency='currency', digits='currency',
         required=True, readonly=True,
@@ -100,7 +178,12 @@ class Closing(ModelSQL, ModelView):
         "taxes included.")
     previous_hash = fields.Char(
         "Previous Hash", required=True, readonly=True, strip=False)
-    hash = fields.Char("Hash", required=True, readonly=True, strip=False)
+    hash = fields.Char(
+        "Signature", required=True, readonly=True, strip=False,
+        help="HMAC-SHA256 of the closing chained to the previous one.")
+    key = fields.Char(
+        "Sealing Key", readonly=True,
+        help="Identifier of the key that signed the closing.")
     currency = fields.Function(
         fields.Many2One('currency.currency', "Currency"), 'get_currency')
 
@@ -170,18 +253,41 @@ class Closing(ModelSQL, ModelView):
                 date = datetime.date.fromisoformat(date)
             result[point] = date
         return result
+    @classmethod
+    def check_period_ended(cls, type_, date_from, date_to, today):
+        """A period is closed once it has ended: never a period to come,
+        nor the month or year still running (closing December on 1 December
+        is refused).  The day is closed at the end of service, so today's
+        day may be closed; it then takes no more sales, until tomorrow."""
+        Lang = Pool().get('ir.lang')
+        end = today if type_ == 'day' else today - datetime.timedelta(days=1)
+        if date_to > end:
+            raise ClosingError(gettext(
+                    'ptce_sectors.msg_closing_not_ended',
+                    date_from=Lang.get().strftime(date_from),
+                    date_to=Lang.get().strftime(date_to)))
 
     @classmethod
     def close(cls, point, type_, date):
         """Close the day, month or year of the date for the point of sale:
-        sums the posted sales of the period, adds the perpetual grand total
-        and chains the closing to the previous one.  Return the closing."""
+        sums the posted sales of the period, adds the perpetual grand total,
+        records count, first and last posting number and signature of the
+        last sale, signs the closing chained to the previous one, moves the
+        signed head of the point and writes the signed archive of the
+        period outside the database.  Return the closing."""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         Point = pool.get('sale.point')
+        Date = pool.get('ir.date')
         Lang = pool.get('ir.lang')
         date_from, date_to = period_dates(type_, date)
-        Point.lock([point])
+        with Transaction().set_context(company=point.company.id):
+            today = Date.today()
+        cls.check_period_ended(type_, date_from, date_to, today)
+        key = seal.signing_key()
+        key_id, secret = key
+        wait_lock(Point, [point.id])
+        head = point.get_writable_head({key_id: secret} | seal.load_keys())
         if cls.search([
                     ('point', '=', point.id),
                     ('type', '=', type_),
@@ -206,12 +312,7 @@ class Closing(ModelSQL, ModelView):
 
         data = Sale.get_chain_data(
             point=point, date_from=date_from, date_to=date_to, chained=True)
-        total = total_tax = Decimal(0)
-        for values in data.values():
-            sale_total, sale_tax = sale_totals(values)
-            total += sale_total
-            total_tax += sale_tax
-        numbers = [v['chain_number'] for v in data.values()]
+        summary = period_summary(data, date_from, date_to)
         previous_same = cls.search([
                 ('point', '=', point.id),
                 ('type', '=', type_),
@@ -223,96 +324,154 @@ class Closing(ModelSQL, ModelView):
                 point=point, date_from=previous_same.date_to
                 + datetime.timedelta(days=1),
                 date_to=date_from - datetime.timedelta(days=1), chained=True)
-            grand_total = previous_same.grand_total + total + sum(
+            grand_total = previous_same.grand_total + summary['total'] + sum(
                 (sale_totals(v)[0] for v in gap.values()), Decimal(0))
         else:
             before = Sale.get_chain_data(
                 point=point, date_to=date_from - datetime.timedelta(days=1),
                 chained=True)
-            grand_total = total + sum(
+            grand_total = summary['total'] + sum(
                 (sale_totals(v)[0] for v in before.values()), Decimal(0))
-        last_number, last_sale_hash = Sale.get_chain_last(point)
-        sequence, previous_hash = cls.get_last(point)
         values = {
             'company': point.company.id,
             'point': point.id,
-            'sequence': sequence + 1,
+            'sequence': head['closing_sequence'] + 1,
             'type': type_,
             'date_from': date_from,
             'date_to': date_to,
-            'sale_count': len(data),
-            'first_chain_number': min(numbers) if numbers else None,
-            'last_chain_number': max(numbers) if numbers else None,
-            'last_sale_hash': last_sale_hash,
-            'total': _money(total),
-            'total_tax': _money(total_tax),
             'grand_total': _money(grand_total),
-            'previous_hash': previous_hash,
+            'previous_hash': head['closing_hash'],
+            'key': key_id,
+            **summary,
             }
-        values['hash'] = closing_hash(values, previous_hash)
+        values['hash'] = seal.sign(
+            secret, closing_payload(values, head['closing_hash']))
         closing, = cls.create([values])
+        head.update({
+                'closing_sequence': closing.sequence,
+                'closing_hash': closing.hash,
+                })
+        point.set_chain_head(head, key)
+        closing.write_archive()
         return closing
 
-    @classmethod
-    def get_last(cls, point):
-        "Return the last closing sequence and hash of the point of sale"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.sequence, table.hash,
-                where=(table.point == point.id) & (table.sequence != Null),
-                order_by=[table.sequence.desc], limit=1))
-        row = cursor.fetchone()
-        return (row[0], row[1]) if row else (0, GENESIS_HASH)
+    def write_archive(self):
+        """Queue the signed archive of the closing in the archive folder
+        (``[ptce_sectors] archive_path``): the anchor of the chain outside
+        the database, written when the transaction commits."""
+        folder = config.get(seal.SECTION, 'archive_path', default=None)
+        if not folder:
+            return
+        content, _ = self.get_archive()
+        name = (f'closing-{self.point.id}-{self.sequence:06d}-{self.type}-'
+            f'{_date(self.date_from)}.csv')
+        files = Transaction().join(ArchiveFiles())
+        files.add(pathlib.Path(folder) / name, content)
 
     @classmethod
-    def verify_point(cls, point, sales_data):
-        """Verify the closings chain of the point of sale and their totals
-        against the (already verified) sales data; return (count, broken)"""
+    def verify_point(cls, point, sales_data, head, keys):
+        """Verify the closings chain of the point of sale: signatures,
+        links, the signed head (a deleted last closing) and each closing's
+        count, first and last posting number, last signature and total
+        against the (already verified) sales data.  Return (count, broken,
+        unverifiable)."""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         columns = ['id', 'company', 'point', 'sequence', 'type', 'date_from',
             'date_to', 'sale_count', 'first_chain_number',
             'last_chain_number', 'last_sale_hash', 'total', 'total_tax',
-            'grand_total', 'previous_hash', 'hash']
+            'grand_total', 'previous_hash', 'hash', 'key']
         cursor.execute(*table.select(
                 *[getattr(table, c) for c in columns],
                 where=table.point == point.id,
                 order_by=[table.sequence.asc]))
         rows = [dict(zip(columns, r)) for r in cursor]
-        totals = defaultdict(Decimal)
-        for values in sales_data.values():
-            date = values['date']
-            if isinstance(date, str):
-                date = datetime.date.fromisoformat(date)
-            totals[date] += sale_totals(values)[0]
         expected, previous = 1, GENESIS_HASH
+        unverifiable = 0
         for values in rows:
             reason = None
-            date_from, date_to = values['date_from'], values['date_to']
-            if isinstance(date_from, str):
-                date_from = datetime.date.fromisoformat(date_from)
-                date_to = datetime.date.fromisoformat(date_to)
-            period_total = sum(
-                (t for d, t in totals.items() if date_from <= d <= date_to),
-                Decimal(0))
+            date_from = _as_date(values['date_from'])
+            date_to = _as_date(values['date_to'])
+            summary = period_summary(sales_data, date_from, date_to)
+            signed = None
             if values['sequence'] != expected:
                 reason = 'sequence'
             elif values['previous_hash'] != previous:
                 reason = 'previous'
-            elif closing_hash(values, previous) != values['hash']:
-                reason = 'hash'
-            elif _money(period_total) != _money(values['total']):
-                reason = 'total'
+            else:
+                signed = seal.check(
+                    keys, values['key'], closing_payload(values, previous),
+                    values['hash'])
+                if signed is False:
+                    reason = 'hash'
+            if not reason:
+                if any(summary[k] != values[k] for k in [
+                            'sale_count', 'first_chain_number',
+                            'last_chain_number', 'last_sale_hash']):
+                    reason = 'closing'
+                elif summary['total'] != _money(values['total']):
+                    reason = 'total'
             if reason:
                 return len(rows), {
                     'model': 'ptce.pos.closing', 'id': values['id'],
                     'number': f"{values['type']} {_date(date_from)}",
                     'chain_number': values['sequence'], 'reason': reason,
-                    }
+                    }, unverifiable
+            if signed is None:
+                unverifiable += 1
             expected += 1
             previous = values['hash']
-        return len(rows), None
+        if (head['closing_sequence'] != expected - 1
+                or head['closing_hash'] != previous):
+            return len(rows), {
+                'model': 'ptce.pos.closing', 'id': None,
+                'number': point.rec_name,
+                'chain_number': expected, 'reason': 'tail',
+                }, unverifiable
+        return len(rows), None, unverifiable
+
+    @classmethod
+    def read_anchors(cls, archives, keys):
+        """Return {point name: (sequence, signature)} of the newest closing
+        of each point among the archives (contents) whose signature is
+        right; the others vouch for nothing."""
+        anchors = {}
+        for content in archives:
+            if isinstance(content, str):
+                content = content.encode('utf-8')
+            if cls.check_archive(content, keys) is not True:
+                continue
+            rows = list(csv.reader(
+                    io.StringIO(content.decode('utf-8')), delimiter=';'))
+            closing = rows[1]
+            if closing[0] != 'closing':
+                continue
+            name, sequence, signature = (
+                closing[1], int(closing[2]), closing[-1])
+            if name not in anchors or anchors[name][0] < sequence:
+                anchors[name] = (sequence, signature)
+        return anchors
+
+    @classmethod
+    def verify_anchor(cls, point, anchor):
+        """Compare the closings of the point with the newest archive of it:
+        the database may be ahead of its archives, never behind or
+        different.  Return (broken, anchored)."""
+        if anchor is None:
+            return None, False
+        sequence, signature = anchor
+        closings = cls.search([
+                ('point', '=', point.id),
+                ('sequence', '=', sequence),
+                ], limit=1)
+        if not closings or closings[0].hash != signature:
+            return {
+                'model': 'ptce.pos.closing',
+                'id': closings[0].id if closings else None,
+                'number': point.rec_name, 'chain_number': sequence,
+                'reason': 'anchor',
+                }, False
+        return None, True
 
     def get_sales(self):
         pool = Pool()
@@ -361,9 +520,12 @@ class Closing(ModelSQL, ModelView):
             }
 
     def get_archive(self):
-        """Return (content, sha256) of the archive of the closed period: a
-        CSV readable without the software with the closing, every sale line
-        and payment of the period, ended by the hash of what precedes."""
+        """Return (content, signature) of the archive of the closed period:
+        a CSV readable without the software with the closing, every sale
+        line and payment of the period, ended by a line
+        "hmac-sha256;<key id>;<signature>" of what precedes, made with the
+        sealing key."""
+        key_id, secret = seal.signing_key()
         output = io.StringIO()
         writer = csv.writer(output, delimiter=';', lineterminator='\n')
         writer.writerow([
@@ -396,21 +558,28 @@ class Closing(ModelSQL, ModelView):
                         sale.chain_number, sale.date, '', '', '', '', '',
                         payment.method.name, payment.amount, ''])
         content = output.getvalue().encode('utf-8')
-        digest = hashlib.sha256(content).hexdigest()
-        return content + f'sha256;{digest}\n'.encode('utf-8'), digest
+        signature = seal.sign(secret, content)
+        return content + ARCHIVE_SIGNATURE + (
+            f'{key_id};{signature}\n'.encode('ascii')), signature
+
+    @classmethod
+    def check_archive(cls, content, keys):
+        """True when the last line of the archive signs every byte before
+        it, False when the archive was modified (or is not signed), None
+        when the key that signed it is not available."""
+        body, _, last = content.rstrip(b'\n').rpartition(b'\n')
+        if not body or not last.startswith(ARCHIVE_SIGNATURE):
+            return False
+        key_id, _, signature = last[len(ARCHIVE_SIGNATURE):].decode(
+            'ascii', 'replace').partition(';')
+        return seal.check(keys, key_id, body + b'\n', signature)
 
     @classmethod
     def verify_archive(cls, content):
-        """Check the signature of an archive made by get_archive: True when
-        its last line "sha256;<hash>" is the SHA-256 of every byte before
-        it, False when the archive was modified (or is not signed)."""
+        "check_archive with the configured keys (see check_archive)"
         if isinstance(content, str):
             content = content.encode('utf-8')
-        body, _, last = content.rstrip(b'\n').rpartition(b'\n')
-        if not body or not last.startswith(b'sha256;'):
-            return False
-        digest = last[len(b'sha256;'):].decode('ascii', 'replace')
-        return hashlib.sha256(body + b'\n').hexdigest() == digest
+        return cls.check_archive(content, seal.load_keys())
 
     @classmethod
     @ModelView.button_action('ptce_sectors.report_z')

@@ -17,6 +17,10 @@ class ClosingError(UserError):
     pass
 
 
+class SealError(UserError):
+    "The sealing key is missing or the chain head was changed"
+
+
 class MealVoucherError(ValidationError):
     pass
 

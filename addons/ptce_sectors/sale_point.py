@@ -3,15 +3,19 @@
 # terms.
 """Points of sale of Les Ateliers: sector on every sale and line, restaurant
 (tables, covers, tips, meal vouchers) and the French inalterability chain
-(CGI art. 286 I 3° bis): gap-free posting number per point of sale and a
-SHA-256 hash chaining each posted sale to the previous one."""
+(CGI art. 286 I 3° bis): gap-free posting number per point of sale, each
+posted sale signed (HMAC-SHA256 under the sealing key of seal.py) together
+with its accounting move and chained to the previous one, and a signed
+chain head per point of sale (the high-water mark of the numbers and the
+last closing) so that a missing tail is detected."""
 import hashlib
 import json
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sql import Null
+from sql import For, Literal, Null
 from sql.operators import Equal
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Exclude, Index, ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -20,11 +24,19 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
-from .exceptions import InalterabilityError, MealVoucherError, SectorError
+from . import seal
+from .exceptions import (
+    InalterabilityError,
+    MealVoucherError,
+    SealError,
+    SectorError,
+)
 
 # Version of the canonical serialisation: stored in every payload so that a
-# future change of the fields keeps old hashes verifiable.
-CHAIN_VERSION = 1
+# future change of the fields keeps old signatures verifiable.  Version 1
+# (plain SHA-256, no key, no move) can be recomputed by anyone: such records
+# are reported as not verifiable.
+CHAIN_VERSION = 2
 # The "previous hash" of the first sale (and closing) of a point of sale.
 GENESIS_HASH = '0' * 64
 
@@ -44,11 +56,16 @@ def _date(value):
     return value.isoformat() if hasattr(value, 'isoformat') else str(value)
 
 
+def _dumps(payload):
+    return json.dumps(payload, separators=(',', ':'), ensure_ascii=False)
+
+
 def sale_payload(data, previous_hash):
     """The canonical serialisation of a posted sale: a compact JSON array of
-    the fixed fields (number, date, point of sale, lines with product,
-    quantity, unit prices without and with taxes and sector, totals,
-    payments) and the previous hash."""
+    the fixed fields (key id, number, date, point of sale, lines with
+    product, quantity, unit prices without and with taxes and sector,
+    totals, payments, the accounting move and its digest) and the previous
+    hash."""
     lines = [[
             product, repr(float(quantity)), str(_price(list_price)),
             str(_price(gross_price)), sector]
@@ -58,11 +75,33 @@ def sale_payload(data, previous_hash):
         for method, amount in data['payments']]
     total, total_tax = sale_totals(data)
     payload = [
-        CHAIN_VERSION, data['company'], data['point'], data['chain_number'],
-        data['number'], _date(data['date']), data['refund_of'],
-        lines, str(total), str(total_tax), str(_money(data['tip'])),
-        payments, previous_hash]
-    return json.dumps(payload, separators=(',', ':'), ensure_ascii=False)
+        CHAIN_VERSION, data['chain_key'], data['company'], data['point'],
+        data['chain_number'], data['number'], _date(data['date']),
+        data['refund_of'], lines, str(total), str(total_tax),
+        str(_money(data['tip'])), payments, data['move'],
+        data['chain_move_digest'], previous_hash]
+    return _dumps(payload)
+
+
+def move_digest(move, lines):
+    """SHA-256 of the accounting move of a sale as it is in the ledger:
+    (id, state, date, journal) and its lines (account, party, debit,
+    credit) in a stable order."""
+    if move is None:
+        return None
+    lines = sorted(
+        [account, party, str(_money(debit)), str(_money(credit))]
+        for account, party, debit, credit in lines)
+    move_id, state, date, journal = move
+    payload = _dumps([move_id, state, _date(date), journal, lines])
+    return hashlib.sha256(payload.encode('utf-8')).hexdigest()
+
+
+def head_payload(point, head):
+    "Canonical serialisation of the chain head of a point of sale"
+    return _dumps([
+            CHAIN_VERSION, 'head', point, head['number'], head['hash'],
+            head['closing_sequence'], head['closing_hash']])
 
 
 def sale_totals(data):
@@ -75,10 +114,35 @@ def sale_totals(data):
     return total, total - untaxed
 
 
-def sale_hash(data, previous_hash):
-    "SHA-256 (hexadecimal) of the canonical serialisation of the sale"
-    return hashlib.sha256(
-        sale_payload(data, previous_hash).encode('utf-8')).hexdigest()
+def wait_lock(Model, ids):
+    """Lock the records for the rest of the transaction, waiting for the
+    transactions that hold them instead of failing at once: Tryton's own
+    record locks do not wait (NOWAIT, then a few quick retries), so two
+    processes posting on one till lost about one posting in twelve."""
+    transaction = Transaction()
+    locked = transaction._locked_records[Model._table]
+    ids = sorted(set(ids) - locked)
+    if not ids:
+        return
+    if backend.name == 'postgresql':
+        table = Model.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.select(
+                Literal(1), where=fields.SQL_OPERATORS['in'](table.id, ids),
+                order_by=[table.id], for_=For('UPDATE')))
+    # SQLite serialises the writers of the whole database: nothing to lock
+    locked.update(ids)
+
+
+def clear_cache(records):
+    "Forget what the transaction cached of records updated in SQL"
+    transaction = Transaction()
+    transaction.counter += 1
+    for record in records:
+        record._local_cache.pop(record.id, None)
+        for cache in transaction.cache.values():
+            if record.__name__ in cache:
+                cache[record.__name__].pop(record.id, None)
 
 
 def meal_voucher_error(amounts, eligible, cap, covers=None):
@@ -130,6 +194,82 @@ class POS(metaclass=PoolMeta):
             ],
         help="Account credited with the tips collected for the staff "
         "(they are not revenue).")
+    # The signed high-water mark of the chains (see get_chain_head)
+    chain_head_number = fields.Integer("Last Posting Number", readonly=True)
+    chain_head_hash = fields.Char("Last Sale Hash", readonly=True, strip=False)
+    closing_head_sequence = fields.Integer("Last Closing", readonly=True)
+    closing_head_hash = fields.Char(
+        "Last Closing Hash", readonly=True, strip=False)
+    head_key = fields.Char("Head Key", readonly=True)
+    head_signature = fields.Char(
+        "Head Signature", readonly=True, strip=False,
+        help="HMAC of the last posting number and closing of the point of "
+        "sale: deleting the last sales or closings is detected.")
+
+    @classmethod
+    def copy(cls, points, default=None):
+        default = {} if default is None else default.copy()
+        for name in ['chain_head_number', 'chain_head_hash',
+                'closing_head_sequence', 'closing_head_hash', 'head_key',
+                'head_signature']:
+            default.setdefault(name)
+        return super().copy(points, default=default)
+
+    def get_chain_head(self, keys=None):
+        """Return the chain head of the point of sale read from the table:
+        {number, hash, closing_sequence, closing_hash, key, signature,
+        valid} where valid is True (signed), False (changed or unsigned
+        while something was chained), or None (signed by a key that is not
+        available)."""
+        table = self.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.chain_head_number, table.chain_head_hash,
+                table.closing_head_sequence, table.closing_head_hash,
+                table.head_key, table.head_signature,
+                where=table.id == self.id))
+        number, hash_, sequence, closing_hash, key, signature = (
+            cursor.fetchone())
+        head = {
+            'number': number or 0, 'hash': hash_ or GENESIS_HASH,
+            'closing_sequence': sequence or 0,
+            'closing_hash': closing_hash or GENESIS_HASH,
+            'key': key, 'signature': signature,
+            }
+        if signature is None and not any([number, hash_, sequence,
+                    closing_hash, key]):
+            head['valid'] = True  # nothing chained yet
+        else:
+            if keys is None:
+                keys = seal.load_keys()
+            head['valid'] = seal.check(
+                keys, key, head_payload(self.id, head), signature)
+        return head
+
+    def set_chain_head(self, head, key):
+        "Store the head signed with the key (id, secret)"
+        key_id, secret = key
+        table = self.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.chain_head_number, table.chain_head_hash,
+                    table.closing_head_sequence, table.closing_head_hash,
+                    table.head_key, table.head_signature],
+                [head['number'], head['hash'], head['closing_sequence'],
+                    head['closing_hash'], key_id,
+                    seal.sign(secret, head_payload(self.id, head))],
+                where=table.id == self.id))
+        clear_cache([self])
+
+    def get_writable_head(self, keys):
+        """The head to chain from: refuse to go on from a head that was
+        changed, since signing after it would hide the change."""
+        head = self.get_chain_head(keys)
+        if not head['valid']:
+            raise SealError(gettext(
+                    'ptce_sectors.msg_chain_head_broken',
+                    point=self.rec_name))
+        return head
 
 
 class POSSale(metaclass=PoolMeta):
@@ -164,7 +304,14 @@ class POSSale(metaclass=PoolMeta):
         "Previous Hash", readonly=True, strip=False)
     chain_hash = fields.Char(
         "Hash", readonly=True, strip=False,
-        help="SHA-256 of the posted sale chained to the previous one.")
+        help="Signature (HMAC-SHA256) of the posted sale and its accounting "
+        "move, chained to the previous one.")
+    chain_key = fields.Char(
+        "Sealing Key", readonly=True,
+        help="Identifier of the key that signed the sale.")
+    chain_move_digest = fields.Char(
+        "Move Digest", readonly=True, strip=False,
+        help="SHA-256 of the accounting move when the sale was posted.")
 
     @classmethod
     def __setup__(cls):
@@ -221,7 +368,7 @@ class POSSale(metaclass=PoolMeta):
     def copy(cls, sales, default=None):
         default = {} if default is None else default.copy()
         for name in ['chain_number', 'chain_previous_hash', 'chain_hash',
-                'refund_of']:
+                'chain_key', 'chain_move_digest', 'refund_of']:
             default.setdefault(name)
         return super().copy(sales, default=default)
 
@@ -253,55 +400,71 @@ class POSSale(metaclass=PoolMeta):
         to_chain = [s for s in sales
             if s.state == 'done' and not s.chain_hash]
         cls.check_sectors(to_chain)
+        key = seal.signing_key() if to_chain else None
+        cls.lock_posting(to_chain)
         Closing.check_open_period(to_chain)
-        cls.chain(to_chain)
         super().post(sales)
+        # Chained once posted: the signature covers the accounting move
+        cls.chain(to_chain, key)
 
     @classmethod
-    def chain(cls, sales):
-        """Give the posting number and the chained hash to the sales, per
-        point of sale, under a lock of the point of sale so that two
-        cashiers never draw the same number."""
+    def lock_posting(cls, sales):
+        """Take, waiting for them, the locks the posting needs: the points
+        of sale (their chain) and the strict sequences of the moves.  Two
+        cashiers, or the cron and the command line, then post on one till
+        one after the other and none fails."""
         pool = Pool()
         Point = pool.get('sale.point')
+        Period = pool.get('account.period')
+        Sequence = pool.get('ir.sequence.strict')
         if not sales:
             return
+        sequences = set()
+        for company, date in {(s.company, s.date) for s in sales}:
+            period = Period.find(company, date=date)
+            sequences.add(period.move_sequence_used.id)
+        wait_lock(Point, {s.point.id for s in sales})
+        wait_lock(Sequence, sequences)
+
+    @classmethod
+    def chain(cls, sales, key):
+        """Give the posting number and the signature chained to the
+        previous sale to the posted sales, per point of sale (locked by
+        lock_posting), then sign the new head of each chain."""
+        if not sales:
+            return
+        key_id, secret = key
+        keys = {key_id: secret} | seal.load_keys()
         by_point = defaultdict(list)
         for sale in sales:
             by_point[sale.point].append(sale)
-        Point.lock(list(by_point))
-        to_write = []
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
         data = cls.get_chain_data(sale_ids=[s.id for s in sales])
         for point, p_sales in by_point.items():
-            number, previous = cls.get_chain_last(point)
+            head = point.get_writable_head(keys)
+            number, previous = head['number'], head['hash']
             p_sales.sort(key=lambda s: (s.date, s.number or '', s.id))
             for sale in p_sales:
                 number += 1
                 values = data[sale.id]
-                values['chain_number'] = number
-                digest = sale_hash(values, previous)
-                to_write.extend(([sale], {
-                            'chain_number': number,
-                            'chain_previous_hash': previous,
-                            'chain_hash': digest,
-                            }))
+                values.update({
+                        'chain_number': number,
+                        'chain_key': key_id,
+                        'chain_move_digest': values['current_move_digest'],
+                        })
+                digest = seal.sign(secret, sale_payload(values, previous))
+                cursor.execute(*table.update(
+                        [table.chain_number, table.chain_previous_hash,
+                            table.chain_hash, table.chain_key,
+                            table.chain_move_digest],
+                        [number, previous, digest, key_id,
+                            values['chain_move_digest']],
+                        where=table.id == sale.id))
                 previous = digest
-        cls.write(*to_write)
-
-    @classmethod
-    def get_chain_last(cls, point):
-        "Return the last posting number and hash of the point of sale"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.chain_number, table.chain_hash,
-                where=(table.point == point.id)
-                & (table.chain_number != Null),
-                order_by=[table.chain_number.desc], limit=1))
-        row = cursor.fetchone()
-        if row:
-            return row[0], row[1]
-        return 0, GENESIS_HASH
+            head.update({'number': number, 'hash': previous})
+            point.set_chain_head(head, key)
+        clear_cache(sales)
 
     @classmethod
     def get_chain_data(cls, sale_ids=None, point=None, date_from=None,
@@ -309,15 +472,21 @@ class POSSale(metaclass=PoolMeta):
         """Read straight from the tables the fixed fields of the sales (by
         ids, or of a point of sale within dates, or all chained sales):
         {id: {company, point, number, chain_number, date, state, tip,
-        refund_of, chain_previous_hash, chain_hash, lines, payments}}
-        ordered by point and posting number.  Used to compute and to verify
-        the chain with the very same values."""
+        refund_of, chain_previous_hash, chain_hash, chain_key, move,
+        chain_move_digest, current_move_digest, lines, payments}} ordered
+        by point and posting number.  Used to compute and to verify the
+        chain with the very same values; current_move_digest is the digest
+        of the accounting move as it is now in the ledger."""
         pool = Pool()
         Line = pool.get('sale.point.sale.line')
         Payment = pool.get('sale.point.payment')
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
         sale = cls.__table__()
         line = Line.__table__()
         payment = Payment.__table__()
+        move = Move.__table__()
+        move_line = MoveLine.__table__()
         cursor = Transaction().connection.cursor()
 
         where = sale.id == sale.id
@@ -337,15 +506,20 @@ class POSSale(metaclass=PoolMeta):
                 sale.id, sale.company, sale.point, sale.number,
                 sale.chain_number, sale.date, sale.state, sale.tip,
                 sale.refund_of, sale.chain_previous_hash, sale.chain_hash,
+                sale.chain_key, sale.move, sale.chain_move_digest,
                 where=where,
                 order_by=[sale.point, sale.chain_number, sale.id]))
         for (id_, company, point_id, number, chain_number, date, state, tip,
-                refund_of, previous, digest) in cursor:
+                refund_of, previous, digest, key, move_id,
+                move_digest_) in cursor:
             result[id_] = {
                 'company': company, 'point': point_id, 'number': number,
                 'chain_number': chain_number, 'date': date, 'state': state,
                 'tip': tip, 'refund_of': refund_of,
                 'chain_previous_hash': previous, 'chain_hash': digest,
+                'chain_key': key, 'move': move_id,
+                'chain_move_digest': move_digest_,
+                'current_move_digest': None,
                 'lines': [], 'payments': [],
                 }
         if not result:
@@ -363,37 +537,76 @@ class POSSale(metaclass=PoolMeta):
                 where=where, order_by=[payment.sale, payment.id]))
         for sale_id, *values in cursor:
             result[sale_id]['payments'].append(values)
+
+        moves = {}
+        cursor.execute(*move.join(sale, condition=sale.move == move.id
+                ).select(sale.id, move.id, move.state, move.date,
+                move.journal, where=where))
+        for sale_id, *values in cursor:
+            moves[sale_id] = (values, [])
+        cursor.execute(*move_line.join(sale,
+                condition=move_line.move == sale.move
+                ).select(sale.id, move_line.account, move_line.party,
+                move_line.debit, move_line.credit, where=where))
+        for sale_id, *values in cursor:
+            moves[sale_id][1].append(values)
+        for sale_id, (header, lines) in moves.items():
+            result[sale_id]['current_move_digest'] = move_digest(
+                header, lines)
         return result
 
     @classmethod
-    def verify_chain(cls, points=None):
-        """Recompute the chain of posted sales and of closings of each point
-        of sale (all when points is None).  Return one dict per point:
-        {point, name, sales, closings, broken} where broken is None or a
-        dict {model, id, number, chain_number, reason} naming the first
-        broken record.  Reasons: 'hash' (the content was changed),
-        'previous' (link to the previous record), 'sequence' (gap or
-        deletion), 'state' (a chained sale is no longer posted)."""
+    def verify_chain(cls, points=None, archives=None):
+        """Check the chain of posted sales and of closings of each point of
+        sale (all when points is None) against their signatures, their
+        accounting moves, the signed chain head and the newest of the
+        archives given (their contents).  Return one dict per point:
+        {point, name, sales, closings, broken, unverifiable, anchored}
+        where broken is None or a dict {model, id, number, chain_number,
+        reason} naming the first broken record, unverifiable counts the
+        records signed by a key that is not available (their content
+        cannot be vouched for) and anchored tells whether an archive
+        vouched for the last closing.  Reasons: 'hash' (the content was
+        changed), 'previous' (link to the previous record), 'sequence'
+        (gap or deletion), 'state' (a chained sale is no longer posted),
+        'move' (its accounting move was changed), 'tail' (the last records
+        were deleted), 'head' (the chain head was changed), 'closing'
+        (a closing does not match its sales), 'total', 'anchor' (the
+        database is behind or differs from an archive)."""
         pool = Pool()
         Point = pool.get('sale.point')
         Closing = pool.get('ptce.pos.closing')
         if points is None:
             points = Point.search([], order=[('id', 'ASC')])
+        keys = seal.load_keys()
+        anchors = Closing.read_anchors(archives or [], keys)
         results = []
         for point in points:
             data = cls.get_chain_data(point=point, chained=True)
+            head = point.get_chain_head(keys)
+            unverifiable = 0
             broken = None
             expected_number, previous = 1, GENESIS_HASH
             for id_, values in data.items():
                 reason = None
+                signed = None
                 if values['state'] != 'posted':
                     reason = 'state'
                 elif values['chain_number'] != expected_number:
                     reason = 'sequence'
                 elif values['chain_previous_hash'] != previous:
                     reason = 'previous'
-                elif sale_hash(values, previous) != values['chain_hash']:
-                    reason = 'hash'
+                elif (values['chain_move_digest']
+                        != values['current_move_digest']):
+                    reason = 'move'
+                else:
+                    signed = seal.check(
+                        keys, values['chain_key'],
+                        sale_payload(values, previous), values['chain_hash'])
+                    if signed is False:
+                        reason = 'hash'
+                    elif signed is None:
+                        unverifiable += 1
                 if reason:
                     broken = {
                         'model': 'sale.point.sale', 'id': id_,
@@ -404,13 +617,38 @@ class POSSale(metaclass=PoolMeta):
                     break
                 expected_number += 1
                 previous = values['chain_hash']
+            if not broken:
+                if head['valid'] is False:
+                    broken = {
+                        'model': 'sale.point', 'id': point.id,
+                        'number': point.rec_name,
+                        'chain_number': head['number'], 'reason': 'head',
+                        }
+                elif head['valid'] is None:
+                    unverifiable += 1
+                if not broken and (head['number'] != expected_number - 1
+                        or head['hash'] != previous):
+                    broken = {
+                        'model': 'sale.point.sale', 'id': None,
+                        'number': point.rec_name,
+                        # the first missing number
+                        'chain_number': expected_number, 'reason': 'tail',
+                        }
             closings = 0
             if not broken:
-                closings, broken = Closing.verify_point(point, data)
+                closings, closing_broken, closing_unverifiable = (
+                    Closing.verify_point(point, data, head, keys))
+                broken = closing_broken
+                unverifiable += closing_unverifiable
+            anchored = False
+            if not broken:
+                broken, anchored = Closing.verify_anchor(
+                    point, anchors.get(point.rec_name))
             results.append({
                     'point': point.id, 'name': point.rec_name,
                     'sales': len(data), 'closings': closings,
-                    'broken': broken,
+                    'broken': broken, 'unverifiable': unverifiable,
+                    'anchored': anchored,
                     })
         return results
 
