@@ -332,8 +332,10 @@ class Movement(Workflow, ModelSQL, ModelView):
         "Highest capital ever reached by the company"
         cursor = Transaction().connection.cursor()
         table = cls.__table__()
+        # SQLite stores numerics as text: MAX must compare them as numbers
+        # ('9000.00' > '12000.00' as text).
         cursor.execute(*table.select(
-                Max(table.capital_after),
+                Max(cls.capital_after.sql_cast(table.capital_after)),
                 where=(table.state == 'confirmed')
                 & (table.company == int(company))))
         value, = cursor.fetchone()
@@ -794,7 +796,9 @@ class Movement(Workflow, ModelSQL, ModelView):
 
 
 def _decimal(value):
-    # SQLite sums numeric columns as floats and returns stored ones as bytes.
+    # SQLite returns stored numerics as bytes and sums them (or a MAX of
+    # their cast) as floats or integers: rounded to the cents of the
+    # register columns, the value is exact on both backends.
     if isinstance(value, bytes):
         value = value.decode()
     return Decimal(str(value or 0)).quantize(Decimal('0.01'))

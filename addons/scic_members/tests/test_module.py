@@ -1,17 +1,112 @@
 # This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+import datetime
+from decimal import Decimal
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.modules.account.tests import create_chart, get_fiscalyear
+from trytond.modules.company.tests import (
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from ateliers.testing import AllModulesTestMixin
+
+from ..exceptions import MovementError
+
+
+def create_register(company, share_value=Decimal(100)):
+    """The company ready to keep its share register: the French chart (the
+    register's entries use its PCG accounts), the fiscal year of today
+    with its periods, the nominal value of a share."""
+    pool = Pool()
+    FiscalYear = pool.get('account.fiscalyear')
+    create_chart(company, chart='account_fr.root')
+    fiscalyear = get_fiscalyear(company)
+    fiscalyear.save()
+    FiscalYear.create_period([fiscalyear])
+    company.scic_share_value = share_value
+    company.save()
+
+
+def create_associate(company, name, category_code='supporters'):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Category = pool.get('scic.category')
+    Member = pool.get('scic.member')
+    category, = Category.search([('code', '=', category_code)])
+    party = Party(name=name)
+    party.save()
+    member = Member(
+        company=company, party=party, category=category,
+        kind='organisation', admission_body='board',
+        admission_date=datetime.date.today().replace(month=1, day=2))
+    member.save()
+    Member.admit([member])
+    return member
 
 
 class ScicMembersTestCase(
         AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test scic_members module"
     module = 'scic_members'
+
+    @with_transaction()
+    def test_capital_floor_highest_capital_as_number(self):
+        """Loi n° 47-1775 du 10 septembre 1947, art. 13: the capital may
+        not be reduced below a quarter of the highest capital ever reached.
+        The highest capital is compared as a number: with a history 9,000
+        -> 12,000 it is 12,000 (as text '9000.00' > '12000.00'), so the
+        floor is 3,000 and redemptions below it are refused."""
+        pool = Pool()
+        Movement = pool.get('scic.share.movement')
+        Company = pool.get('company.company')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            member = create_associate(company, "ETIC")
+            date = datetime.date.today().replace(month=1, day=15)
+
+            def movement(kind, shares, **values):
+                movement = Movement(
+                    company=company, kind=kind, member=member, date=date,
+                    shares=shares, **values)
+                movement.save()
+                return movement
+            for shares in [90, 30]:
+                Movement.confirm([movement(
+                            'subscription', shares,
+                            amount_paid=shares * Decimal(100))])
+            self.assertEqual(
+                Movement.capital(company), Decimal('12000.00'))
+            self.assertEqual(
+                Movement.highest_capital(company), Decimal('12000.00'))
+            self.assertEqual(
+                Movement.capital_floor(company), Decimal('3000.00'))
+            company = Company(company.id)
+            self.assertEqual(
+                (company.scic_capital_highest, company.scic_capital_floor),
+                (Decimal('12000.00'), Decimal('3000.00')))
+
+            # 12,000 -> 2,500: below the floor (above a quarter of 9,000)
+            below = movement('redemption', 95)
+            with self.assertRaises(MovementError):
+                Movement.confirm([below])
+            self.assertEqual(below.state, 'draft')
+
+            # 12,000 -> 3,000: down to the floor, allowed
+            Movement.confirm([movement('redemption', 90)])
+            self.assertEqual(Movement.capital(company), Decimal('3000.00'))
+            self.assertEqual(
+                Movement.highest_capital(company), Decimal('12000.00'))
+
+            # 3,000 -> 2,900: below the floor
+            with self.assertRaises(MovementError):
+                Movement.confirm([movement('redemption', 1)])
+            self.assertEqual(Movement.capital(company), Decimal('3000.00'))
 
 
 del ModuleTestCase
