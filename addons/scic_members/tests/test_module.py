@@ -4,6 +4,7 @@
 import datetime
 from decimal import Decimal
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin,
@@ -12,10 +13,15 @@ from trytond.modules.company.tests import (
 )
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ateliers.testing import AllModulesTestMixin
 
 from ..exceptions import MovementError
+
+CAPITAL_FIELDS = [
+    'scic_capital', 'scic_capital_highest', 'scic_capital_floor',
+    'scic_capital_public']
 
 
 def create_register(company, share_value=Decimal(100)):
@@ -47,6 +53,19 @@ def create_associate(company, name, category_code='supporters'):
     member.save()
     Member.admit([member])
     return member
+
+
+def create_user(login, company, groups=()):
+    "A functional user of company in the groups given by their XML id"
+    pool = Pool()
+    User = pool.get('res.user')
+    Group = pool.get('res.group')
+    ModelData = pool.get('ir.model.data')
+    user = User(
+        login=login, name=login, companies=[company], company=company,
+        groups=[Group(ModelData.get_id(*g.split('.'))) for g in groups])
+    user.save()
+    return user
 
 
 class ScicMembersTestCase(
@@ -107,6 +126,40 @@ class ScicMembersTestCase(
             with self.assertRaises(MovementError):
                 Movement.confirm([movement('redemption', 1)])
             self.assertEqual(Movement.capital(company), Decimal('3000.00'))
+
+    @with_transaction()
+    def test_capital_fields_scic_groups_only(self):
+        """The capital figures of the company (current, highest, floor,
+        public bodies' part) are read only by the SCIC groups"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        company = create_company()
+        with set_company(company):
+            outsider = create_user('outsider', company)
+            readers = [
+                create_user('scic_readonly', company,
+                    ['scic_members.group_scic_readonly']),
+                create_user('scic_admin', company,
+                    ['scic_members.group_scic_admin']),
+                ]
+        transaction = Transaction()
+        for name in CAPITAL_FIELDS:
+            with transaction.set_user(outsider.id), \
+                    transaction.set_context(_check_access=True):
+                # The company itself stays readable
+                Company.read([company.id], ['rec_name'])
+                with self.assertRaises(AccessError):
+                    Company.read([company.id], [name])
+                view = Company.fields_view_get(view_type='form')
+                self.assertNotIn(name, view['fields'])
+        for user in readers:
+            with transaction.set_user(user.id), \
+                    transaction.set_context(_check_access=True):
+                values, = Company.read([company.id], CAPITAL_FIELDS)
+                self.assertEqual(
+                    [values[n] for n in CAPITAL_FIELDS], [Decimal(0)] * 4)
+                view = Company.fields_view_get(view_type='form')
+                self.assertTrue(set(CAPITAL_FIELDS) <= set(view['fields']))
 
 
 del ModuleTestCase
