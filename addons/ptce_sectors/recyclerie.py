@@ -119,17 +119,30 @@ class Intake(ModelSQL, ModelView):
         """Tonnage of the period per flow: {flow code: {name, collected,
         reused_sold, reused_given, recycled, disposed, reuse_rate,
         recycling_rate, disposal_rate}} (weights in kg, rates as fractions
-        of the collected weight) plus a 'total' entry."""
+        of the collected weight) plus a 'total' entry.
+
+        Called with access checking (RPC), it sums only the intakes the
+        user may read: it needs the read access to the intakes and their
+        outcomes, and the record rules of the intakes apply."""
         pool = Pool()
         Outcome = pool.get('ptce.recyclerie.outcome')
         Flow = pool.get('ptce.recyclerie.flow')
+        ModelAccess = pool.get('ir.model.access')
+        Rule = pool.get('ir.rule')
         intake = cls.__table__()
         outcome = Outcome.__table__()
         cursor = Transaction().connection.cursor()
+        ModelAccess.check(cls.__name__, 'read')
+        ModelAccess.check(Outcome.__name__, 'read')
         if company is None:
             company = Transaction().context.get('company')
         where = ((intake.date >= date_from) & (intake.date <= date_to)
             & (intake.company == int(company)))
+        # Empty without access checking or when no rule applies
+        rule_domain = Rule.domain_get(cls.__name__, mode='read')
+        if rule_domain:
+            where &= intake.id.in_(
+                cls.search(rule_domain, order=[], query=True))
         rows = defaultdict(lambda: defaultdict(float))
         cursor.execute(*intake.select(
                 intake.flow, Sum(intake.weight),
@@ -154,7 +167,8 @@ class Intake(ModelSQL, ModelView):
 
     @staticmethod
     def _rates(values, name):
-        collected = values.get('collected', 0)
+        # Every key, also in the total of a period without intake
+        collected = values.setdefault('collected', 0.0)
         for key, _ in OUTCOMES:
             values.setdefault(key, 0.0)
         reused = values['reused_sold'] + values['reused_given']

@@ -2,11 +2,19 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 
+import datetime
 import unittest
 from decimal import Decimal
 
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+from trytond.model.exceptions import AccessError
+from trytond.modules.company.tests import (
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 from ateliers.testing import AllModulesTestMixin
 
@@ -19,6 +27,74 @@ class PtceSectorsTestCase(
         AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test ptce_sectors module"
     module = 'ptce_sectors'
+
+    @with_transaction()
+    def test_tonnage_report_access(self):
+        """The tonnage report (RPC) sums only the intakes the user may
+        read: without read access to the intakes it is refused, and the
+        company rule leaves out the intakes of other companies"""
+        pool = Pool()
+        Intake = pool.get('ptce.recyclerie.intake')
+        Flow = pool.get('ptce.recyclerie.flow')
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        cashier = Group(ModelData.get_id('ptce_sectors', 'group_cashier'))
+        flow, = Flow.search([('code', '=', 'TEX')])
+        date = datetime.date(2026, 3, 2)
+        companies, users = [], {}
+        for name, weight in [("Les Ateliers", 120.5), ("Other", 80)]:
+            company = create_company(name)
+            with set_company(company):
+                Intake.create([{
+                            'company': company.id, 'date': date,
+                            'flow': flow.id, 'weight': weight,
+                            'outcomes': [('create', [{
+                                            'type': 'recycled',
+                                            'date': date,
+                                            'weight': 20,
+                                            }])],
+                            }])
+            companies.append(company)
+        ateliers, other = companies
+        for login, groups in [('cashier', [cashier]), ('outsider', [])]:
+            users[login], = User.create([{
+                        'login': login, 'name': login, 'groups': [
+                            ('add', [g.id for g in groups])],
+                        'companies': [('add', [ateliers.id])],
+                        'company': ateliers.id,
+                        }])
+
+        def report(company, user=None):
+            transaction = Transaction()
+            with transaction.set_user(
+                    user.id if user else transaction.user), \
+                    transaction.set_context(
+                        _check_access=bool(user), company=ateliers.id,
+                        companies=[ateliers.id]):
+                return Intake.tonnage_report(date, date, company.id)
+
+        self.assertEqual(report(other)['total']['collected'], 80)
+        self.assertEqual(report(ateliers)['TEX']['collected'], 120.5)
+        self.assertEqual(
+            report(ateliers, users['cashier'])['TEX']['collected'], 120.5)
+        # The company rule: the intakes of another company are not summed
+        result = report(other, users['cashier'])
+        self.assertNotIn('TEX', result)
+        self.assertEqual(
+            (result['total']['collected'], result['total']['recycled']),
+            (0, 0))
+        with self.assertRaises(AccessError):
+            report(ateliers, users['outsider'])
+        # Refused for the access right itself, whatever the rules
+        RuleGroup = pool.get('ir.rule.group')
+        with Transaction().set_user(0):
+            RuleGroup.delete([RuleGroup(ModelData.get_id(
+                            'ptce_sectors', 'rule_group_intake_companies'))])
+        self.assertEqual(
+            report(other, users['cashier'])['TEX']['collected'], 80)
+        with self.assertRaises(AccessError):
+            report(ateliers, users['outsider'])
 
 
 class MealVoucherTestCase(unittest.TestCase):
