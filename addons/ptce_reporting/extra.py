@@ -394,5 +394,5 @@ def _rents(company, year, names):
             (invoice.company == company.id)
             & invoice.state.in_(['posted', 'paid'])
             & (invoice.type == 'out') & Like(line.origin, 'ptce.lease,%'),
-            year), year)
+            year, digits=company.currency.digits), year)
     return [rents]

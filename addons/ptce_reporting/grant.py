@@ -311,7 +311,9 @@ class Grant(Workflow, ModelSQL, ModelView):
                 where=(line.account == self.analytic_account.id)
                 & (line.date >= start_date) & (line.date <= end_date),
                 group_by=[account.code]))
-        return {code or '': Decimal(str(amount or 0))
+        # SQLite sums numeric columns as floats: rounded to the currency
+        # they are exact.
+        return {code or '': self.currency.round(Decimal(str(amount or 0)))
             for code, amount in cursor}
 
     def budget_vs_actual(self):

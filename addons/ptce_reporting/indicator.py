@@ -196,13 +196,22 @@ def _as_date(value):
     return value
 
 
-def monthly(cursor, query, date_column, key, aggregates, where, year):
+def monthly(cursor, query, date_column, key, aggregates, where, year,
+        digits=None):
     """Run query grouped by date and key over year and year - 1; the at
     most 730 dates per key are folded into months here (grouping by the
     date column itself lets the database use its index, where EXTRACT
     would be a Python function called on every row under SQLite).
 
+    digits: the decimals of the summed columns (one for all aggregates or
+    one per aggregate, None to leave a value as it comes): SQLite sums
+    numeric columns as floats, rounded to their digits they are exact.
+
     Returns {(year, month, key): [aggregate values]}."""
+    if digits is None or isinstance(digits, int):
+        digits = [digits] * len(aggregates)
+    quanta = [Decimal(1).scaleb(-d) if d is not None else None
+        for d in digits]
     where &= ((date_column >= datetime.date(year - 1, 1, 1))
         & (date_column <= datetime.date(year, 12, 31)))
     # PostgreSQL cannot type a parameter in the select list: a constant key
@@ -223,7 +232,8 @@ def monthly(cursor, query, date_column, key, aggregates, where, year):
             key_value, values = constant, row[1:]
         index = (date.year, date.month,
             key_value if key_value is not None else '')
-        values = [_d(v) for v in values]
+        values = [_d(v) if q is None else _d(v).quantize(q)
+            for v, q in zip(values, quanta)]
         if index in result:
             result[index] = [a + b for a, b in zip(result[index], values)]
         else:
@@ -292,7 +302,8 @@ def _revenue(company, year, names):
     rows = monthly(cursor, query, line.date, analytic.code,
         [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
         (analytic.company == company.id) & (root.code == 'FIL')
-        & (move.state == 'posted') & Like(account.code, '70%'), year)
+        & (move.state == 'posted') & Like(account.code, '70%'), year,
+        digits=company.currency.digits)
     indicator = Indicator('REVENUE', *names['REVENUE'])
     fill(indicator, rows, year)
     return [indicator]
@@ -330,7 +341,7 @@ def _ledger_sums(company, year, patterns):
         (move.company == company.id) & (move.state == 'posted')
         & (period.type == 'standard')
         & move_line.account.in_(list(keys)),
-        year)
+        year, digits=company.currency.digits)
     result = {}
     for (y, m, account_id), values in rows.items():
         index = (y, m, keys[account_id])
@@ -374,14 +385,15 @@ def _grants(company, year, names):
     line = Line.__table__()
     cursor = Transaction().connection.cursor()
     indicator = Indicator('GRANTS', *names['GRANTS'])
+    digits = company.currency.digits
     fill(indicator, monthly(cursor, grant, grant.award_date,
             Literal('awarded'), [Sum(grant.amount)],
             (grant.company == company.id) & (grant.state != 'requested'),
-            year), year)
+            year, digits=digits), year)
     fill(indicator, monthly(cursor,
             instalment.join(grant, condition=instalment.grant == grant.id),
             instalment.date, Literal('received'), [Sum(instalment.amount)],
-            grant.company == company.id, year), year)
+            grant.company == company.id, year, digits=digits), year)
     fill(indicator, monthly(cursor,
             line.join(grant,
                 condition=line.account == grant.analytic_account),
@@ -389,7 +401,7 @@ def _grants(company, year, names):
             [Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))],
             (grant.company == company.id)
             & (line.date >= grant.start_date)
-            & (line.date <= grant.end_date), year), year)
+            & (line.date <= grant.end_date), year, digits=digits), year)
     return [indicator]
 
 
@@ -417,7 +429,8 @@ def _jobs(company, year, names):
     job = Job.__table__()
     cursor = Transaction().connection.cursor()
     rows = monthly(cursor, job, job.start_date, job.contract_type,
-        [Count(job.id), Sum(job.fte)], job.company == company.id, year)
+        [Count(job.id), Sum(job.fte)], job.company == company.id, year,
+        digits=[None, Job.fte.digits[1]])
     headcount = Indicator('JOBS', *names['JOBS'])
     fte = Indicator('JOBS_FTE', *names['JOBS_FTE'])
     fill(headcount, rows, year, 0)
