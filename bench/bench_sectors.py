@@ -59,6 +59,12 @@ def main():
     os.environ.setdefault('DB_CACHE', os.path.join(
             tempfile.gettempdir(), f'bench-sectors-cache-{args.backend}'))
     sys.path.insert(0, ROOT)
+    if not os.environ.get('TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'):
+        # The sealing key of the run (inherited by the steps)
+        from ptce_sectors import seal
+        key = os.path.join(tempfile.mkdtemp(prefix='bench-seal-'), 'key')
+        seal.create_key_file(key)
+        os.environ['TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'] = key
 
     from trytond.tests.tools import activate_modules
 
@@ -332,6 +338,7 @@ def verify(config):
         elapsed = time.perf_counter() - start
         for result in results:
             assert result['broken'] is None, result
+            assert result['unverifiable'] == 0, result
         return sum(r['sales'] for r in results), elapsed
     result, _ = transaction(config, check)
     return result

@@ -35,7 +35,6 @@ from .sale_point import (
     _date,
     _money,
     sale_totals,
-    wait_lock,
 )
 
 ARCHIVE_SIGNATURE = b'hmac-sha256;'
@@ -286,7 +285,7 @@ class Closing(ModelSQL, ModelView):
         cls.check_period_ended(type_, date_from, date_to, today)
         key = seal.signing_key()
         key_id, secret = key
-        wait_lock(Point, [point.id])
+        Point.lock([point])
         head = point.get_writable_head({key_id: secret} | seal.load_keys())
         if cls.search([
                     ('point', '=', point.id),

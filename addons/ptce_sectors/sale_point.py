@@ -13,9 +13,8 @@ import json
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from sql import For, Literal, Null
+from sql import Null
 from sql.operators import Equal
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Exclude, Index, ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -112,26 +111,6 @@ def sale_totals(data):
         total += _money(quantity * Decimal(str(gross_price or 0)))
         untaxed += _money(quantity * Decimal(str(list_price or 0)))
     return total, total - untaxed
-
-
-def wait_lock(Model, ids):
-    """Lock the records for the rest of the transaction, waiting for the
-    transactions that hold them instead of failing at once: Tryton's own
-    record locks do not wait (NOWAIT, then a few quick retries), so two
-    processes posting on one till lost about one posting in twelve."""
-    transaction = Transaction()
-    locked = transaction._locked_records[Model._table]
-    ids = sorted(set(ids) - locked)
-    if not ids:
-        return
-    if backend.name == 'postgresql':
-        table = Model.__table__()
-        cursor = transaction.connection.cursor()
-        cursor.execute(*table.select(
-                Literal(1), where=fields.SQL_OPERATORS['in'](table.id, ids),
-                order_by=[table.id], for_=For('UPDATE')))
-    # SQLite serialises the writers of the whole database: nothing to lock
-    locked.update(ids)
 
 
 def clear_cache(records):
@@ -409,10 +388,11 @@ class POSSale(metaclass=PoolMeta):
 
     @classmethod
     def lock_posting(cls, sales):
-        """Take, waiting for them, the locks the posting needs: the points
-        of sale (their chain) and the strict sequences of the moves.  Two
-        cashiers, or the cron and the command line, then post on one till
-        one after the other and none fails."""
+        """Lock, before any work, what the posting will lock anyway: the
+        points of sale (their chain) and the strict sequences of the moves.
+        Tryton takes these locks at the start of a transaction (it restarts
+        it for them), so the two cashiers of a till post one after the
+        other; the callers retry when the other holds them too long."""
         pool = Pool()
         Point = pool.get('sale.point')
         Period = pool.get('account.period')
@@ -422,9 +402,9 @@ class POSSale(metaclass=PoolMeta):
         sequences = set()
         for company, date in {(s.company, s.date) for s in sales}:
             period = Period.find(company, date=date)
-            sequences.add(period.move_sequence_used.id)
-        wait_lock(Point, {s.point.id for s in sales})
-        wait_lock(Sequence, sequences)
+            sequences.add(period.move_sequence_used)
+        Point.lock(list({s.point for s in sales}))
+        Sequence.lock(list(sequences))
 
     @classmethod
     def chain(cls, sales, key):
@@ -578,6 +558,7 @@ class POSSale(metaclass=PoolMeta):
         Closing = pool.get('ptce.pos.closing')
         if points is None:
             points = Point.search([], order=[('id', 'ASC')])
+        points = Point.browse(points)
         keys = seal.load_keys()
         anchors = Closing.read_anchors(archives or [], keys)
         results = []

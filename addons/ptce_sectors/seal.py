@@ -39,7 +39,7 @@ def key_path():
 def read_keys(path):
     "Return the keys of the file as an ordered {id: secret bytes}"
     keys = {}
-    for line in path.read_text(encoding='ascii').splitlines():
+    for line in path.read_text(encoding='utf-8').splitlines():
         line = line.strip()
         if not line or line.startswith('#'):
             continue
@@ -99,7 +99,7 @@ def create_key_file(path):
     path.parent.mkdir(parents=True, exist_ok=True)
     line, key_id = new_key_line()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, 'w', encoding='ascii') as file:
+    with os.fdopen(fd, 'w', encoding='utf-8') as file:
         file.write(
             "# Clés de scellement des caisses (CGI art. 286 I 3° bis).\n"
             "# Ne jamais supprimer une ligne : elle vérifie ce qu'elle a "
@@ -113,6 +113,6 @@ def rotate_key_file(path):
     path = pathlib.Path(path)
     read_keys(path)  # refuse to append to an unreadable file
     line, key_id = new_key_line()
-    with open(path, 'a', encoding='ascii') as file:
+    with open(path, 'a', encoding='utf-8') as file:
         file.write(line)
     return key_id
