@@ -239,12 +239,18 @@ class Closing(ModelSQL, ModelView):
 
     @classmethod
     def get_last_closed_dates(cls, points):
+        """The last day closed of each point of sale.  A closing that ends
+        after today (made before closings of periods to come were refused)
+        blocks nothing: a wrong closing must never block a till for ever;
+        the integrity check reports it against its sales."""
+        Date = Pool().get('ir.date')
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*table.select(
                 table.point, Max(table.date_to),
                 where=fields.SQL_OPERATORS['in'](
-                    table.point, [p.id for p in points] or [-1]),
+                    table.point, [p.id for p in points] or [-1])
+                & (table.date_to <= Date.today()),
                 group_by=[table.point]))
         result = {}
         for point, date in cursor:
