@@ -151,7 +151,8 @@ def adjustment_period(fiscalyear):
 
 def export_fec(fiscalyear, directory):
     """Write the FEC of the fiscal year with account_fr's export in
-    directory, named <SIREN>FEC<closing date>.txt, atomically; return
+    directory, named <SIREN>FEC<closing date>.txt, atomically (FECError
+    and nothing written when the company has no SIREN); return
     (path, defects found by the validator, final) where final tells
     whether the fiscal year is locked (otherwise the file is provisional).
     """
@@ -160,6 +161,8 @@ def export_fec(fiscalyear, directory):
     if not os.path.isdir(directory):
         raise FECError(gettext(
                 'ptce_reporting.msg_fec_directory', directory=directory))
+    # Before any work: without SIREN there is no lawful name for the file.
+    name = fec.fec_filename(fiscalyear)
     session_id, _, _ = FEC.create()
     try:
         wizard = FEC(session_id)
@@ -170,12 +173,8 @@ def export_fec(fiscalyear, directory):
         data = bytes(wizard.result.file)
     finally:
         FEC.delete(session_id)
-    siren = getattr(fiscalyear.company.party, 'siren', None)
-    # party gives the identifier record, party_siret its code
-    siren = (getattr(siren, 'code', siren) or 'SIREN').replace(' ', '')
-    name = f'{siren}FEC{fiscalyear.end_date:%Y%m%d}.txt'
     path = os.path.join(directory, name)
     fec.write_atomic(path, data)
     defects = fec.validate(
-        data, fiscalyear.start_date, fiscalyear.end_date)
+        data, fiscalyear.start_date, fiscalyear.end_date, filename=name)
     return path, defects, fiscalyear.state == 'locked'

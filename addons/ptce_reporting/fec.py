@@ -7,6 +7,8 @@ Livre des procédures fiscales.
 
 The validator is plain Python (no Tryton) so that it can check any file,
 ours or another software's, and report the line and column of each defect.
+The export refuses a company without SIREN: the file is named after it
+(A47 A-1), in account_fr's wizard as in `ateliers accounting fec`.
 """
 import datetime
 import os
@@ -15,6 +17,12 @@ import tempfile
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+
+from stdnum.fr import siren as siren_check
+from trytond.i18n import gettext
+from trytond.pool import PoolMeta
+
+from .exceptions import FECError
 
 # A47 A-1, I: the 18 fields, in this order, named as in the header.
 COLUMNS = [
@@ -36,16 +44,21 @@ OPTIONAL_AMOUNTS = ['Montantdevise']
 AMOUNT_RE = re.compile(r'^-?\d+(,\d{1,2})?$')
 DATE_RE = re.compile(r'^\d{8}$')
 NUMBER_RE = re.compile(r'^(.*?)(\d+)$')
+# A47 A-1: <SIREN>FEC<closing date YYYYMMDD>, with an optional extension.
+FILENAME_RE = re.compile(r'^(?P<siren>.*?)FEC(?P<date>.*?)(?P<ext>\.[^.]*)?$')
 
 
 @dataclass(frozen=True)
 class Defect:
-    "One defect of a FEC: line (1 = header) and column (1-based, or None)"
-    line: int
+    """One defect of a FEC: line (1 = header, None for the file name) and
+    column (1-based, or None)"""
+    line: int | None
     column: int | None
     message: str
 
     def __str__(self):
+        if self.line is None:
+            return f"nom du fichier : {self.message}"
         where = f"ligne {self.line}"
         if self.column:
             where += f", colonne {self.column} ({COLUMNS[self.column - 1]})"
@@ -71,12 +84,48 @@ def _number_key(value):
     return value, None
 
 
-def validate(content, start_date=None, end_date=None, opening='0'):
+def check_filename(filename, end_date=None):
+    """The defects of the name of a FEC (A47 A-1): <SIREN>FEC<YYYYMMDD>
+    where SIREN is the 9 digits of the company (Luhn key) and the date the
+    closing date of the fiscal year (end_date when given), followed by an
+    optional extension. filename may be a path."""
+    name = os.path.basename(filename)
+    expected = "<SIREN>FEC<AAAAMMJJ>[.extension]"
+    match = FILENAME_RE.match(name)
+    if not match:
+        return [Defect(None, None,
+                f"« {name} » ne suit pas la forme {expected} "
+                "(article A47 A-1 du LPF)")]
+    defects = []
+    siren, date = match.group('siren'), match.group('date')
+    if not re.fullmatch(r'\d{9}', siren):
+        found = f", pas par « {siren} »" if siren else ""
+        defects.append(Defect(None, None,
+                f"« {name} » doit commencer par le SIREN de 9 chiffres "
+                f"({expected}){found}"))
+    elif not siren_check.is_valid(siren):
+        defects.append(Defect(None, None,
+                f"SIREN « {siren} » de « {name} » invalide (clé de Luhn)"))
+    if not DATE_RE.match(date) or _parse_date(date) is None:
+        defects.append(Defect(None, None,
+                f"« {name} » : la date de clôture « {date} » est invalide "
+                f"(AAAAMMJJ attendu, {expected})"))
+    elif end_date and _parse_date(date) != end_date:
+        defects.append(Defect(None, None,
+                f"« {name} » : la date {date} n'est pas la date de clôture "
+                f"de l'exercice ({end_date:%Y%m%d})"))
+    return defects
+
+
+def validate(content, start_date=None, end_date=None, opening='0',
+        filename=None):
     """Check a FEC and return the list of its defects (empty when valid).
 
     content: bytes or str of the whole file. start_date / end_date: when
     given, every EcritureDate must fall in the fiscal year. opening: the
     EcritureNum of the opening entries, left out of the sequence check.
+    filename: when given, its name is checked too (check_filename); the
+    defects of the name come first, with line None.
 
     Checks: header and 18 columns, separator (tab or |, A47 A-1, III),
     mandatory fields, dates YYYYMMDD, amounts with a comma decimal separator
@@ -87,6 +136,8 @@ def validate(content, start_date=None, end_date=None, opening='0'):
     numbers moves with one sequence per fiscal year; else per journal).
     """
     defects = []
+    if filename is not None:
+        defects.extend(check_filename(filename, end_date))
     if isinstance(content, bytes):
         try:
             content = content.decode('utf-8')
@@ -99,7 +150,7 @@ def validate(content, start_date=None, end_date=None, opening='0'):
         content = content[1:]
     lines = content.splitlines()
     if not lines:
-        return [Defect(1, None, "le fichier est vide")]
+        return defects + [Defect(1, None, "le fichier est vide")]
     header = lines[0]
     if '\t' in header:
         separator = '\t'
@@ -193,7 +244,7 @@ def validate(content, start_date=None, end_date=None, opening='0'):
                     f"débit {debit} ≠ crédit {credit}"))
 
     defects.extend(_check_sequence(journal_order, opening, index))
-    return sorted(defects, key=lambda d: (d.line, d.column or 0))
+    return sorted(defects, key=lambda d: (d.line or 0, d.column or 0))
 
 
 def _check_sequence(journal_order, opening, index):
@@ -256,3 +307,41 @@ def write_atomic(path, data):
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def company_siren(company):
+    """The SIREN of company as 9 digits, read as account_fr does (the
+    "fr_siren" identifier of its party, party_siret); raises FECError,
+    saying where to enter it, when the company has none."""
+    siren = company.party.siren
+    code = re.sub(r'\D', '', siren.code) if siren and siren.code else ''
+    if not code:
+        raise FECError(gettext(
+                'ptce_reporting.msg_fec_siren_missing',
+                company=company.rec_name))
+    return code
+
+
+def fec_filename(fiscalyear, extension='.txt'):
+    """The name of the FEC of fiscalyear (A47 A-1): SIREN + "FEC" + its
+    closing date YYYYMMDD + extension; raises FECError without SIREN."""
+    return (f'{company_siren(fiscalyear.company)}FEC'
+        f'{fiscalyear.end_date:%Y%m%d}{extension}')
+
+
+class FrFEC(metaclass=PoolMeta):
+    "account_fr's FEC export refuses a company without SIREN"
+    __name__ = 'account.fr.fec'
+
+    def transition_generate(self):
+        # Before any work: the file would be named after no SIREN.
+        company_siren(self.start.fiscalyear.company)
+        return super().transition_generate()
+
+    def default_result(self, fields):
+        result = super().default_result(fields)
+        if result.get('filename'):
+            # account_fr formats the SIREN identifier record, not its code
+            result['filename'] = fec_filename(
+                self.start.fiscalyear, extension='.csv')
+        return result

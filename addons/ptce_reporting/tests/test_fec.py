@@ -8,7 +8,13 @@ import os
 import tempfile
 import unittest
 
-from ptce_reporting.fec import COLUMNS, Defect, validate, write_atomic
+from ptce_reporting.fec import (
+    COLUMNS,
+    Defect,
+    check_filename,
+    validate,
+    write_atomic,
+)
 
 HEADER = '\t'.join(COLUMNS)
 
@@ -181,6 +187,58 @@ class FECValidatorTestCase(unittest.TestCase):
         lines[3] = row('VE', '1', account='', debit='120,00')
         self.assertEqual(
             [(d.line, d.column) for d in self.defects(lines)], [(4, 5)])
+
+    def test_filename(self):
+        "The name is SIREN + FEC + closing date, extension optional (A47 A-1)"
+        end = datetime.date(2026, 12, 31)
+        for name in ['820043784FEC20261231.txt', '820043784FEC20261231',
+                '820043784FEC20261231.csv', '/tmp/820043784FEC20261231.txt']:
+            with self.subTest(name=name):
+                self.assertEqual(check_filename(name, end), [])
+        self.assertEqual(check_filename('820043784FEC20250630.txt'), [])
+
+    def test_filename_without_siren(self):
+        "A name without the SIREN is reported"
+        for name, found in [
+                ('SIRENFEC20261231.txt', ", pas par « SIREN »"),
+                ('FEC20261231.csv', ""),
+                ('82004378FEC20261231.txt', ", pas par « 82004378 »"),
+                ]:
+            with self.subTest(name=name):
+                self.assertEqual(check_filename(name), [Defect(None, None,
+                            f"« {name} » doit commencer par le SIREN de 9 "
+                            "chiffres (<SIREN>FEC<AAAAMMJJ>[.extension])"
+                            f"{found}")])
+
+    def test_filename_bad(self):
+        "Luhn key of the SIREN, closing date, missing FEC"
+        end = datetime.date(2026, 12, 31)
+        [defect] = check_filename('820043785FEC20261231.txt', end)
+        self.assertIn('SIREN « 820043785 »', defect.message)
+        self.assertIn('clé de Luhn', defect.message)
+        [defect] = check_filename('820043784FEC2026-12-31.txt', end)
+        self.assertIn('date de clôture « 2026-12-31 » est invalide',
+            defect.message)
+        [defect] = check_filename('820043784FEC20261130.txt', end)
+        self.assertIn("20261130 n'est pas la date de clôture", defect.message)
+        [defect] = check_filename('820043784_20261231.txt', end)
+        self.assertIn('ne suit pas la forme', defect.message)
+        self.assertEqual(str(defect), "nom du fichier : « 820043784_20261231"
+            ".txt » ne suit pas la forme <SIREN>FEC<AAAAMMJJ>[.extension] "
+            "(article A47 A-1 du LPF)")
+
+    def test_validate_filename(self):
+        "validate() reports a wrong name first, with the file's defects"
+        lines = good_lines()
+        lines[4] = row('VE', '1', account='706', credit='99,00')
+        defects = validate(content(lines),
+            start_date=datetime.date(2026, 1, 1),
+            end_date=datetime.date(2026, 12, 31),
+            filename='SIRENFEC20261231.txt')
+        self.assertEqual([(d.line, d.column) for d in defects],
+            [(None, None), (4, 3)])
+        self.assertEqual(validate(content(good_lines()),
+                filename='820043784FEC20261231.txt'), [])
 
     def test_empty_file(self):
         self.assertEqual(
