@@ -17,6 +17,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateView, Wizard
 
+from ateliers.spreadsheet import xlsx_row
+
 from . import indicator as indicators
 from .exceptions import ReportingError
 from .fec import write_atomic
@@ -100,6 +102,13 @@ def _change(current, previous):
     return float((current - previous) * 100 / previous) / 100
 
 
+def _append(sheet, values):
+    """Append a row of values to sheet, its texts made safe (names of
+    parties, grants, sectors are typed by users): no formula, no control
+    character (ateliers.spreadsheet)."""
+    sheet.append(xlsx_row(values))
+
+
 def write_workbook(path, company, year, figures, grants, funder=None):
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -111,9 +120,9 @@ def write_workbook(path, company, year, figures, grants, funder=None):
     title = f"{company.rec_name} — indicateurs {year}"
     if funder:
         title += f" — {funder.rec_name}"
-    sheet.append([title])
+    _append(sheet, [title])
     sheet['A1'].font = bold
-    sheet.append(["Code", "Indicateur", "Détail"] + MONTHS
+    _append(sheet, ["Code", "Indicateur", "Détail"] + MONTHS
         + [str(year), str(year - 1), "Évolution"])
     for cell in sheet[2]:
         cell.font = bold
@@ -124,24 +133,24 @@ def write_workbook(path, company, year, figures, grants, funder=None):
                 "sans comptage)")
         for key in sorted(indicator.series):
             series = indicator.series[key]
-            sheet.append([code, name, _label(key)]
+            _append(sheet, [code, name, _label(key)]
                 + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous),
                     _change(series.total, series.previous)])
             sheet.cell(sheet.max_row, 18).number_format = '0.0%'
 
     sheet = workbook.create_sheet("Budget vs réalisé")
-    sheet.append(["Compte rendu financier (Cerfa n° 15059)"])
+    _append(sheet, ["Compte rendu financier (Cerfa n° 15059)"])
     sheet['A1'].font = bold
     for grant in grants:
-        sheet.append([])
-        sheet.append([f"{grant.funder.rec_name} — {grant.reference}",
+        _append(sheet, [])
+        _append(sheet, [f"{grant.funder.rec_name} — {grant.reference}",
                 grant.programme or ''])
         sheet.cell(sheet.max_row, 1).font = bold
-        sheet.append(["Nature", "Détail", "Prévu", "Réalisé", "Écart",
+        _append(sheet, ["Nature", "Détail", "Prévu", "Réalisé", "Écart",
                 "Réalisé / prévu"])
         for row in grant.budget_vs_actual():
-            sheet.append([row['nature'], row['description'],
+            _append(sheet, [row['nature'], row['description'],
                     float(row['planned']), float(row['actual']),
                     float(row['difference']),
                     float(row['percent']) / 100
@@ -149,20 +158,20 @@ def write_workbook(path, company, year, figures, grants, funder=None):
             sheet.cell(sheet.max_row, 6).number_format = '0.0%'
 
     sheet = workbook.create_sheet("Subventions")
-    sheet.append(["Financeur", "Référence", "Programme", "Début", "Fin",
+    _append(sheet, ["Financeur", "Référence", "Programme", "Début", "Fin",
             "Montant accordé", "Encaissé", "Dépensé", "État",
             "De minimis"])
     for cell in sheet[1]:
         cell.font = bold
     for grant in grants:
-        sheet.append([grant.funder.rec_name, grant.reference,
+        _append(sheet, [grant.funder.rec_name, grant.reference,
                 grant.programme or '', grant.start_date, grant.end_date,
                 float(grant.amount), float(grant.received_amount),
                 float(grant.spent_amount), STATES[grant.state],
                 "oui" if grant.de_minimis else "non"])
 
     sheet = workbook.create_sheet("Filières")
-    sheet.append(["Filière"] + MONTHS + [str(year), str(year - 1)])
+    _append(sheet, ["Filière"] + MONTHS + [str(year), str(year - 1)])
     for cell in sheet[1]:
         cell.font = bold
     revenue = figures.get('REVENUE')
@@ -170,14 +179,14 @@ def write_workbook(path, company, year, figures, grants, funder=None):
     if revenue:
         for key in sorted(revenue.series):
             series = revenue.series[key]
-            sheet.append([sector_names.get(key, key)]
+            _append(sheet, [sector_names.get(key, key)]
                 + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous)])
 
     occupancy = figures.get('OCCUPANCY')
     if occupancy:
         sheet = workbook.create_sheet("Espaces")
-        sheet.append(["Espaces"] + MONTHS + [str(year), str(year - 1)])
+        _append(sheet, ["Espaces"] + MONTHS + [str(year), str(year - 1)])
         for cell in sheet[1]:
             cell.font = bold
         rows = [
@@ -190,16 +199,16 @@ def write_workbook(path, company, year, figures, grants, funder=None):
         if rents:
             rows.append(("Loyers facturés (€)", rents.series['rents']))
         for label, series in rows:
-            sheet.append([label] + [float(v) for v in series.months]
+            _append(sheet, [label] + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous)])
 
     if not funder:
         sheet = workbook.create_sheet("Projet coopératif")
-        sheet.append([f"Évolution du projet coopératif en {year} "
+        _append(sheet, [f"Évolution du projet coopératif en {year} "
                 "(rapport de gestion, décret 2015-1381)"])
         sheet['A1'].font = bold
         for line in cooperative_project(figures, grants, year):
-            sheet.append([line])
+            _append(sheet, [line])
 
     with tempfile.NamedTemporaryFile(suffix='.xlsx') as tmp:
         workbook.save(tmp.name)

@@ -19,6 +19,8 @@ from trytond.wizard import (
     Wizard,
 )
 
+from ateliers.spreadsheet import csv_value, xlsx_row
+
 REGISTER_COLUMNS = [
     ('number', "N° associé"),
     ('name', "Nom / Raison sociale"),
@@ -123,6 +125,8 @@ def movement_lines(company, date=None):
 
 
 def write_csv(path, lines):
+    """The register lines as CSV (semicolon separated, UTF-8); names typed
+    by users cannot run as formulas (ateliers.spreadsheet)."""
     import csv
     with open(path, 'w', newline='', encoding='utf-8') as fp:
         writer = csv.writer(fp, delimiter=';')
@@ -132,14 +136,16 @@ def write_csv(path, lines):
 
 
 def write_xlsx(path, lines):
+    """The register lines as XLSX: amounts and shares as numbers, names
+    made safe (no formula, no control character: ateliers.spreadsheet)."""
     from openpyxl import Workbook
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Registre des associés")
     sheet.append([label for _, label in REGISTER_COLUMNS])
     for line in lines:
-        sheet.append([
+        sheet.append(xlsx_row(
                 float(v) if isinstance(v, Decimal) else v
-                for v in (line[key] for key, _ in REGISTER_COLUMNS)])
+                for v in (line[key] for key, _ in REGISTER_COLUMNS)))
     workbook.save(path)
 
 
@@ -148,6 +154,9 @@ def _text(value):
         return ''
     if isinstance(value, datetime.date):
         return value.strftime('%d/%m/%Y')
+    if isinstance(value, str):
+        return csv_value(value)
+    # Numbers, a negative amount too, stay as written: not texts
     return str(value)
 
 
