@@ -166,6 +166,13 @@ class Member(Workflow, ModelSQL, ModelView):
             ], "Kind", required=True, states=_states,
         help="A natural person or an organisation (legal person); an "
         "organisation is one associate with one vote.")
+    birth_date = fields.Date(
+        "Birth Date", states={
+            'readonly': _states['readonly'],
+            'invisible': Eval('kind') != 'person',
+            },
+        help="Of a person: tells apart two associates of the same name "
+        "(the import of a register relies on it).")
     category = fields.Many2One(
         'scic.category', "Category", required=True, states=_states)
     college = fields.Many2One(

@@ -1,6 +1,6 @@
 """Sub-commands of the `ateliers` tool for the SCIC register (scic_members).
 
-    ateliers members import FILE.xls --database DB [--dry-run]
+    ateliers members import FILE.xls --database DB [--dry-run] [--update]
     ateliers members register --database DB --at DATE --output FILE.csv|.xlsx
 """
 import datetime
@@ -56,7 +56,11 @@ def members():
 @database_option
 @click.option('--dry-run', is_flag=True,
     help="Check the file and report, write nothing.")
-def import_(file, database, dry_run):
+@click.option('--update', is_flag=True,
+    help="Mettre à jour les associés déjà au registre (nom, adresse, "
+    "courriel, SIRET, date de naissance, catégorie, collège) au lieu de "
+    "les refuser.")
+def import_(file, database, dry_run, update):
     """Import a legacy register of associates (.xls): parties, associates
     and opening subscriptions. All or nothing."""
     content = pathlib.Path(file).read_bytes()
@@ -65,13 +69,9 @@ def import_(file, database, dry_run):
         from scic_members.register_import import import_register
         return import_register(
             content, company, filename=pathlib.Path(file).name,
-            dry_run=dry_run)
-    count = run(database, function, readonly=dry_run)
-    if dry_run:
-        click.echo(f"Vérification réussie : {count} associés seraient "
-            "importés (rien n'a été écrit).")
-    else:
-        click.echo(f"{count} associés importés.")
+            dry_run=dry_run, update=update).message
+    # Counts of associates and of the rows ignored (blank, totals)
+    click.echo(run(database, function, readonly=dry_run))
 
 
 @members.command('register')

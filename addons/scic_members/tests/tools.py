@@ -55,7 +55,9 @@ def call(config, function, *args, **kwargs):
             return result
 
 
-def import_register(config, content, dry_run=False):
+def import_register(config, content, dry_run=False, update=False):
+    "The ImportSummary of the import of the workbook `content`"
     from scic_members.register_import import import_register as run
     return call(config, lambda pool, company: run(
-            content, company, filename='registre.xls', dry_run=dry_run))
+            content, company, filename='registre.xls', dry_run=dry_run,
+            update=update))
