@@ -1,14 +1,17 @@
 """The ``ateliers`` command: set up, serve and run Les Ateliers ERP.
 
 Each module adds its own sub-commands from ``ateliers/commands/<name>.py``.
-Errors are printed as one line, with exit code 1.
+Errors are printed as one line in French: exit code 2 for a usage or
+validation error, 1 for a business error (see ateliers/options.py).
 """
 import datetime
 import fcntl
 import importlib
+import importlib.util
 import os
 import pathlib
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -16,53 +19,58 @@ import tempfile
 
 import click
 
-from . import environment
+from . import environment, options
 from .environment import MODULES, ToolError
+from .options import database_option
 
 SAO_VERSION = '8.0'
 
 
-class Group(click.Group):
+def one_line(error):
+    """The message of an error raised while running a command, as one line:
+    Tryton's UserError and friends carry a message meant for the user;
+    anything else (database unreachable, bad file...) is named by its type
+    (ATELIERS_DEBUG=1 shows the traceback)."""
+    from trytond.exceptions import UserError, UserWarning
+    if isinstance(error, (UserError, UserWarning)):
+        message = error.message
+        if getattr(error, 'description', None):
+            message += ' ' + error.description
+    elif isinstance(error, ToolError):
+        message = str(error)
+    else:
+        message = f"{type(error).__name__}: {error}"
+    return ' '.join(message.split()) or type(error).__name__
+
+
+class Group(options.Group):
     "Turn expected errors into one clear line instead of a traceback"
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ToolError as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(one_line(error))
         except (click.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort):
             raise
         except Exception as error:
-            # UserError and friends carry a message meant for the user
-            from trytond.exceptions import UserError, UserWarning
-            if isinstance(error, (UserError, UserWarning)):
-                message = error.message
-                if getattr(error, 'description', None):
-                    message += ' ' + error.description
-                raise click.ClickException(message)
             if os.environ.get('ATELIERS_DEBUG'):
                 raise
-            # Anything else (database unreachable, bad file...): one line;
-            # ATELIERS_DEBUG=1 shows the traceback.
-            raise click.ClickException(
-                f"{type(error).__name__}: {error}".strip().splitlines()[0])
-
-
-database_option = click.option(
-    '--database', '-d', default=lambda: os.environ.get(
-        'ATELIERS_DATABASE', 'ateliers'),
-    show_default='ateliers (or ATELIERS_DATABASE)',
-    help="Name of the database.")
+            raise click.ClickException(one_line(error))
 
 
 @click.group(cls=Group)
 @click.option(
-    '--config', '-c', 'config_file', type=click.Path(dir_okay=False),
-    help="trytond configuration file (default: TRYTOND_CONFIG, then "
-    "TRYTOND_* variables, then SQLite under ./var).")
+    '--config', '-c', 'config_file', type=options.ConfigFile(),
+    metavar='FICHIER',
+    help="Fichier de configuration de trytond (défaut : TRYTOND_CONFIG, "
+    "puis les variables TRYTOND_*, puis SQLite sous ./var).")
 def main(config_file):
-    "Les Ateliers ERP: the Tryton modules of the SCIC Les Ateliers."
+    """Les Ateliers ERP : les modules Tryton de la SCIC Les Ateliers.
+
+    Codes de sortie : 0 succès, 1 erreur métier, 2 erreur d'utilisation
+    (option manquante ou invalide)."""
     environment.prepare(config_file)
 
 
@@ -72,48 +80,129 @@ def _bin(name):
     return str(path) if path.exists() else (shutil.which(name) or name)
 
 
+def _languages():
+    "Codes of the languages trytond is translated to"
+    spec = importlib.util.find_spec('trytond')
+    folder = pathlib.Path(spec.submodule_search_locations[0]) / 'ir'
+    return sorted({'en'} | {p.stem for p in folder.glob('locale/*.po')})
+
+
+def _die_with_parent(parent):
+    "In a child process: be killed when the parent dies (Linux)"
+    def preexec():
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:
+            os._exit(1)
+    return preexec if sys.platform.startswith('linux') else None
+
+
+def _run(args, env):
+    """Run a step of the initialisation in a child process that dies with
+    this one; its error output is shown when it fails"""
+    run = subprocess.run(args, env=env, capture_output=True, text=True,
+        preexec_fn=_die_with_parent(os.getpid()))
+    if run.returncode:
+        sys.stderr.write(run.stderr[-4000:])
+        raise ToolError(
+            "L'initialisation a échoué (voir ci-dessus) : la base n'a pas "
+            "été créée.")
+
+
 @main.command()
 @database_option
-@click.option('--demo', is_flag=True, help="Load the demo data.")
+@click.option('--demo', is_flag=True,
+    help="Charger les données de démonstration.")
 @click.option('--reset', is_flag=True,
-    help="Drop and re-create the database if it exists.")
-@click.option('--language', default='fr', show_default=True,
-    help="Default language of the database.")
-@click.option('--year', type=int, default=lambda: datetime.date.today().year,
-    help="Fiscal year to open (default: this year).")
+    help="Recréer la base si elle existe (l'ancienne est remplacée une "
+    "fois la nouvelle prête).")
+@click.option('--language', type=click.Choice(_languages()), default='fr',
+    show_default=True, metavar='LANGUE',
+    help="Langue par défaut de la base (fr, en, de...).")
+@options.year_option(default=lambda: datetime.date.today().year,
+    show_default="l'année en cours",
+    help="Exercice comptable à ouvrir (2000 à 2100).")
 def init(database, demo, reset, language, year):
-    """Create the database with the four modules, the company Les Ateliers,
-    the French chart of accounts and the fiscal year."""
+    """Créer la base avec les quatre modules, la société Les Ateliers, le
+    plan comptable français et l'exercice.
+
+    La base est construite sous un nom temporaire puis renommée à la fin :
+    une initialisation interrompue ne laisse pas de base à moitié faite."""
     if environment.database_exists(database) and not reset:
+        if not environment.database_complete(database):
+            raise ToolError(
+                f"La base « {database} » est incomplète (initialisation "
+                "interrompue) : relancez avec --reset pour la recréer.")
         click.echo(
             f"La base « {database} » existe déjà : rien n'est modifié "
             "(--reset pour la recréer).")
+        if not environment.password_file(database):
+            click.echo(environment.password_help(database))
         return
-    environment.create_database(database, reset=reset)
-    password_file = environment.password_file(database)
-    env = dict(os.environ, TRYTONPASSFILE=str(password_file),
+    with environment.init_lock(database):
+        building = environment.building_name(database)
+        # What an interrupted run left
+        environment.drop_database(building)
+        password, final_password = environment.init_password(database)
+        environment.create_database(building)
+        try:
+            _build(building, password, language, year, demo)
+            environment.rename_database(building, database)
+        except BaseException:
+            try:
+                environment.drop_database(building)
+            finally:
+                if final_password:
+                    password.unlink(missing_ok=True)
+            raise
+        if final_password:
+            os.replace(password, final_password)
+            password = final_password
+    click.echo(f"Base « {database} » prête ({environment.backend_name()}), "
+        f"mot de passe d'admin dans {password}.")
+
+
+def _build(database, password, language, year, demo):
+    "Activate the modules and set up the company in the database"
+    env = dict(os.environ, TRYTONPASSFILE=str(password),
         TRYTOND_DATABASE__LANGUAGE=language)
     with click.progressbar(length=3, label="Initialisation") as bar:
         bar.label = "Installation des modules"
         # One run creates the base tables and activates the modules
-        run = subprocess.run([_bin('trytond-admin'), '-d', database,
+        _run([_bin('trytond-admin'), '-d', database,
                 '--email', 'admin@les-ateliers.test',
                 '-u', *MODULES, '--activate-dependencies', '-l', language],
-            env=env, capture_output=True, text=True)
-        if run.returncode:
-            sys.stderr.write(run.stderr[-4000:])
-            raise ToolError("trytond-admin a échoué : voir ci-dessus.")
+            env)
         bar.update(1)
-        bar.label = "Société et plan comptable"
+        bar.label = "Société, plan comptable et données"
+        # In a process of its own: once it has ended, the database has no
+        # session left open and can be renamed
+        _run([sys.executable, '-c',
+                'import sys; from ateliers.cli import setup_process; '
+                'setup_process(*sys.argv[1:])',
+                database, language, str(year), 'demo' if demo else ''],
+            env)
+        bar.update(2)
+
+
+def setup_process(database, language, year, demo):
+    "The company set-up and demo data of ``ateliers init`` (child process)"
+    environment.prepare()
+    try:
         config = _proteus(database, language)
         from .setup import setup_les_ateliers
-        setup_les_ateliers(config=config, year=year)
-        bar.update(1)
+        setup_les_ateliers(config=config, year=int(year))
         if demo:
-            bar.label = "Données de démonstration"
             load_demo(config)
-        bar.update(1)
-    click.echo(f"Base « {database} » prête ({environment.backend_name()}).")
+    except Exception as error:
+        if os.environ.get('ATELIERS_DEBUG'):
+            raise
+        sys.stderr.write(one_line(error) + '\n')
+        sys.exit(1)
 
 
 def _proteus(database, language):
@@ -180,16 +269,16 @@ def install_sao(root):
 
 @main.command()
 @database_option
-@click.option('--host', default='127.0.0.1', show_default=True)
-@click.option('--port', default=8000, show_default=True, type=int)
-@click.option('--web/--no-web', default=True,
-    help="Serve the web client (installed from npm on first use).")
+@click.option('--host', type=options.Host(), default='127.0.0.1',
+    show_default=True, metavar='ADRESSE',
+    help="Adresse d'écoute (nom ou adresse IP).")
+@click.option('--port', type=options.PORT, default=8000, show_default=True,
+    metavar='PORT', help="Port d'écoute (1 à 65535).")
+@click.option('--web/--no-web', default=True, show_default=True,
+    help="Servir le client web (installé depuis npm au premier usage).")
 def serve(database, host, port, web):
-    "Serve the database over HTTP with the web client."
-    if not environment.database_exists(database):
-        raise ToolError(
-            f"La base « {database} » n'existe pas : lancez "
-            f"« ateliers init --database {database} --demo ».")
+    "Servir la base en HTTP avec le client web."
+    _check_database(database)
     from trytond import config
     env = dict(os.environ, TRYTOND_WEB__LISTEN=f'{host}:{port}')
     if web:
@@ -197,19 +286,36 @@ def serve(database, host, port, web):
         install_sao(root)
         env['TRYTOND_WEB__ROOT'] = str(root)
     click.echo(f"Les Ateliers ERP : http://{host}:{port}/")
-    click.echo(f"Base « {database} », identifiant « admin », mot de passe "
-        f"dans {environment.password_file(database)}")
+    password = environment.password_file(database)
+    if password:
+        click.echo(f"Base « {database} », identifiant « admin », mot de "
+            f"passe dans {password}")
+    else:
+        click.echo(f"Base « {database} », identifiant « admin ».")
+        click.echo(environment.password_help(database))
     sys.stdout.flush()
     # The database is preloaded (-d) or the first login fails in 8.0.12
     os.execve(_bin('trytond'), [_bin('trytond'), '-d', database], env)
 
 
+def _check_database(database):
+    "Refuse a database that does not exist or that init did not finish"
+    if not environment.database_exists(database):
+        raise ToolError(
+            f"La base « {database} » n'existe pas : lancez "
+            f"« ateliers init --database {database} --demo ».")
+    if not environment.database_complete(database):
+        raise ToolError(
+            f"La base « {database} » est incomplète (initialisation "
+            f"interrompue) : lancez « ateliers init --database {database} "
+            "--reset ».")
+
+
 @main.command()
 @database_option
 def shell(database):
-    "Python console on the database (pool and transaction ready)."
-    if not environment.database_exists(database):
-        raise ToolError(f"La base « {database} » n'existe pas.")
+    "Console Python sur la base (pool et transaction prêts)."
+    _check_database(database)
     os.execv(_bin('trytond-console'), [_bin('trytond-console'), '-d',
             database])
 

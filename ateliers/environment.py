@@ -15,7 +15,7 @@ MODULES = ['scic_members', 'ptce_spaces', 'ptce_sectors', 'ptce_reporting']
 
 
 class ToolError(Exception):
-    "An error shown to the user as one line, exit code 1"
+    "A business error shown to the user as one line, exit code 1"
 
 
 def home():
@@ -52,34 +52,89 @@ def sao_root():
 
 
 def password_file(database):
-    """The admin password file: TRYTONPASSFILE when set, else a file made
-    once with a random password under the data folder."""
+    """The admin password file of an existing database: TRYTONPASSFILE when
+    set, else the file made by ``ateliers init`` under the data folder;
+    None when there is none (never invents one: it would not match)."""
     path = os.environ.get('TRYTONPASSFILE')
     if path:
         return pathlib.Path(path)
     path = home() / f'{database}.admin-password'
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(12) + '\n')
-        path.chmod(0o600)
-    return path
+    return path if path.exists() else None
+
+
+def password_help(database):
+    "How to set the admin password of an existing database, in French"
+    config = os.environ.get('TRYTOND_CONFIG')
+    config = f" -c {config}" if config else ''
+    return (
+        f"Aucun fichier de mot de passe pour la base « {database} » : "
+        "pour redéfinir celui d'admin, écrivez-le sur une ligne dans un "
+        f"fichier puis lancez « TRYTONPASSFILE=<fichier> trytond-admin"
+        f"{config} -d {database} --password ».")
+
+
+def init_password(database):
+    """The password file ``ateliers init`` gives trytond-admin: (path,
+    final) where final is where to rename path once the database is built
+    (None when the file is already in place: TRYTONPASSFILE or a file kept
+    from a previous database of that name)."""
+    path = os.environ.get('TRYTONPASSFILE')
+    if path:
+        try:
+            lines = pathlib.Path(path).read_text().splitlines()
+        except (OSError, UnicodeError) as error:
+            raise ToolError(
+                f"TRYTONPASSFILE « {path} » illisible : {error}.")
+        if len(lines) != 1 or not lines[0]:
+            raise ToolError(
+                f"TRYTONPASSFILE « {path} » doit contenir le mot de passe "
+                "sur une seule ligne.")
+        return pathlib.Path(path), None
+    final = home() / f'{database}.admin-password'
+    if final.exists():
+        return final, None
+    tmp = home() / f'.{database}.admin-password.tmp'
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, 'w') as file:
+        file.write(secrets.token_urlsafe(12) + '\n')
+    return tmp, final
+
+
+def _sqlite_file(database):
+    from trytond import config
+    return pathlib.Path(config.get('database', 'path')) / f'{database}.sqlite'
+
+
+@contextlib.contextmanager
+def _server():
+    "An autocommit connection to the PostgreSQL server (not to a database)"
+    from trytond import backend
+    db = backend.Database().connect()
+    connection = db.get_connection(autocommit=True)
+    try:
+        yield connection
+    finally:
+        db.put_connection(connection)
+
+
+def _pg_exists(connection, database):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+        return bool(cursor.fetchall())
 
 
 def database_exists(database):
     "Whether the database exists and holds Tryton tables"
     from trytond import backend
     if backend_name() == 'sqlite':
-        from trytond import config
-        path = pathlib.Path(config.get('database', 'path')) / (
-            f'{database}.sqlite')
-        if not path.exists():
+        if not _sqlite_file(database).exists():
             return False
     else:
-        db = backend.Database().connect()
-        try:
-            if database not in db.list():
+        with _server() as connection:
+            if not _pg_exists(connection, database):
                 return False
-        finally:
-            db.close()
     db = backend.Database(database).connect()
     try:
         return db.test()
@@ -87,28 +142,121 @@ def database_exists(database):
         db.close()
 
 
-def create_database(database, reset=False):
-    "Create an empty database (dropping it first when reset)"
-    from trytond import backend, config
-    if backend_name() == 'sqlite':
-        folder = pathlib.Path(config.get('database', 'path'))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f'{database}.sqlite'
-        if reset and path.exists():
-            path.unlink()
-        path.touch()
-        return
-    db = backend.Database().connect()
-    connection = db.get_connection(autocommit=True)
+def database_complete(database):
+    """Whether the set-up of ``ateliers init`` went to its end: the four
+    modules activated and the company created (a database half-built by
+    an interrupted run, or not made by ``ateliers init``, is not)"""
+    from trytond import backend
+    db = backend.Database(database).connect()
+    connection = db.get_connection(readonly=True)
     try:
-        if database in db.list():
-            if not reset:
-                return
-            db.drop(connection, database)
-        db.create(connection, database)
+        cursor = connection.cursor()
+        cursor.execute(
+            "SELECT COUNT(*) FROM ir_module WHERE state = 'activated' "
+            "AND name IN (%s)" % ', '.join(["'%s'" % m for m in MODULES]))
+        modules, = cursor.fetchone()
+        if modules != len(MODULES):
+            return False
+        cursor.execute("SELECT COUNT(*) FROM company_company")
+        companies, = cursor.fetchone()
+        return companies > 0
+    except Exception:
+        return False
     finally:
+        connection.rollback()
         db.put_connection(connection)
         db.close()
+
+
+def building_name(database):
+    """The temporary name ``ateliers init`` builds a database under: a
+    name with a dot, which the tool refuses for --database, so it is never
+    served nor taken for a finished database"""
+    return f'{database}.building'
+
+
+def create_database(database):
+    "Create an empty database"
+    from trytond import backend
+    if backend_name() == 'sqlite':
+        path = _sqlite_file(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+        return
+    with _server() as connection:
+        backend.Database.create(connection, database)
+
+
+def drop_database(database):
+    """Drop the database if it exists, even with sessions still open on it
+    (the process that built it may have been killed a moment ago)"""
+    from psycopg import sql
+    if backend_name() == 'sqlite':
+        path = _sqlite_file(database)
+        for suffix in ['', '-wal', '-shm', '-journal']:
+            pathlib.Path(f'{path}{suffix}').unlink(missing_ok=True)
+        return
+    with _server() as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            .format(sql.Identifier(database)))
+
+
+def rename_database(source, target):
+    """Give the database source the name target, replacing target if it
+    exists; on PostgreSQL the old target is dropped once the swap is
+    committed"""
+    from psycopg import sql
+    if backend_name() == 'sqlite':
+        # Atomic, also when it replaces target; source is closed (built by
+        # processes that ended) so its WAL is merged and removed
+        os.replace(_sqlite_file(source), _sqlite_file(target))
+        return
+    old = f'{target}.old'
+    drop_database(old)
+    terminate = ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = %s AND pid <> pg_backend_pid()")
+    rename = sql.SQL("ALTER DATABASE {} RENAME TO {}")
+    with _server() as connection:
+        with connection.transaction():
+            # Sessions left open on source (this process's pools) and on
+            # the target replaced by --reset
+            connection.execute(terminate, (source,))
+            if _pg_exists(connection, target):
+                connection.execute(terminate, (target,))
+                connection.execute(rename.format(
+                        sql.Identifier(target), sql.Identifier(old)))
+            connection.execute(rename.format(
+                    sql.Identifier(source), sql.Identifier(target)))
+    drop_database(old)
+
+
+@contextlib.contextmanager
+def init_lock(database):
+    """Hold the lock of the initialisation of database: a second
+    ``ateliers init`` of the same name stops at once. Released when the
+    process ends, even killed."""
+    if backend_name() == 'sqlite':
+        import fcntl
+        folder = _sqlite_file(database).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f'.{database}.init-lock', 'w') as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ToolError(
+                    f"Une initialisation de la base « {database} » est "
+                    "déjà en cours.")
+            yield
+        return
+    with _server() as connection:
+        locked, = connection.execute(
+            "SELECT pg_try_advisory_lock(hashtext(%s))",
+            ('ateliers init ' + database,)).fetchone()
+        if not locked:
+            raise ToolError(
+                f"Une initialisation de la base « {database} » est déjà "
+                "en cours.")
+        yield
 
 
 @contextlib.contextmanager
@@ -134,3 +282,4 @@ def transaction(database, readonly=False):
                 yield pool
         if not readonly:
             tx.commit()
+

@@ -2,23 +2,15 @@
 database of Les Ateliers (the README's main command), then a real client
 logs in over the network to `ateliers serve` and to trytond started with
 the production configuration (config/trytond.conf)."""
-import os
-import pathlib
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 
 import pytest
-
-ROOT = pathlib.Path(__file__).parent.parent
-BIN = pathlib.Path(sys.executable).parent
-URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
-POSTGRESQL = URI.startswith('postgresql')
-CACHE = pathlib.Path(os.environ.get('ATELIERS_CACHE', ROOT / '.cache'))
+from smoke import BIN, POSTGRESQL, ROOT
 
 
 def free_port():
@@ -39,29 +31,6 @@ def wait_for(url, process, timeout=120):
         except OSError:
             time.sleep(0.5)
     raise AssertionError(f"{url} did not answer in {timeout} s")
-
-
-@pytest.fixture(scope='module')
-def site(tmp_path_factory):
-    """A fresh demo database made by `ateliers init --demo`, and the
-    environment to use it"""
-    home = tmp_path_factory.mktemp('home')
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith(('TRYTOND_', 'DB_'))}
-    env.update(ATELIERS_HOME=str(home), TRYTOND_DATABASE__URI=URI,
-        TRYTOND_DATABASE__PATH=str(home / 'db'),
-        # The web client is fetched from npm once and kept in the cache
-        TRYTOND_WEB__ROOT=str(CACHE / 'sao' / 'package'))
-    database = f'smoke_{uuid.uuid4().hex[:8]}'
-    run = subprocess.run(
-        [BIN / 'ateliers', 'init', '--database', database, '--demo'],
-        env=env, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
-    password = (home / f'{database}.admin-password').read_text().strip()
-    yield env, database, password
-    if POSTGRESQL:
-        subprocess.run(['dropdb', '--if-exists', '-h', '127.0.0.1',
-                '-U', 'postgres', database], check=False)
 
 
 def login_and_read_company(port, database, password):
@@ -99,7 +68,7 @@ def server():
 @pytest.mark.skipif(not shutil.which('npm'), reason="npm is needed")
 def test_serve_web_client_and_login(site, server):
     "`ateliers serve` serves the web client and answers a real client"
-    env, database, password = site
+    env, database, password, _ = site
     port = free_port()
     process = server([BIN / 'ateliers', 'serve', '--database', database,
             '--port', str(port)], env)
@@ -113,7 +82,7 @@ def test_serve_web_client_and_login(site, server):
     reason="the production configuration targets PostgreSQL")
 def test_production_config(site, server, tmp_path):
     "trytond runs with config/trytond.conf as in docker-compose.yml"
-    env, database, password = site
+    env, database, password, _ = site
     port = free_port()
     # What the containers provide: the listen address and folders of this
     # machine instead of the image's (a later file wins)
@@ -133,7 +102,7 @@ def test_production_config(site, server, tmp_path):
 
 def test_init_keeps_existing_database(site):
     "Re-running init does not destroy the database (only --reset does)"
-    env, database, password = site
+    env, database, password, _ = site
     run = subprocess.run([BIN / 'ateliers', 'init', '--database', database],
         env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -154,7 +123,7 @@ def login_rpc_free(env, database):
 
 def test_errors_are_one_line(site):
     "A user error is one line on standard error, with a non-zero exit code"
-    env, database, password = site
+    env, database, password, _ = site
     run = subprocess.run(
         [BIN / 'ateliers', 'serve', '--database', 'missing_database'],
         env=env, capture_output=True, text=True)
@@ -185,7 +154,7 @@ def test_demo_data(site):
     """The demo holds Les Ateliers: its 50 associates in 4 colleges, running
     leases, a share call collected by direct debit, posted till sales and
     the grants"""
-    env, database, password = site
+    env, database, password, _ = site
     run = subprocess.run([sys.executable, '-c',
             DEMO_COUNTS.replace('DATABASE', repr(database))],
         env=env, capture_output=True, text=True)
@@ -200,7 +169,7 @@ def test_rents_invoice_twice(site):
     invoiced once; a second run finds them all already invoiced"""
     import datetime
     import re
-    env, database, password = site
+    env, database, password, _ = site
     today = datetime.date.today()
     month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(
         day=1)

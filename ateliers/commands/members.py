@@ -8,8 +8,8 @@ import pathlib
 
 import click
 
-from .. import environment
-from ..cli import database_option
+from .. import environment, options
+from ..options import database_option
 
 
 def run(database, function, readonly=False):
@@ -46,23 +46,23 @@ def run(database, function, readonly=False):
             return result
 
 
-@click.group()
+@click.group(cls=options.Group)
 def members():
-    "Register of associates of the SCIC (import, export)."
+    "Registre des associés de la SCIC (import, export)."
 
 
 @members.command('import')
-@click.argument('file', type=click.Path(exists=True, dir_okay=False))
+@click.argument('file', type=options.InputFile(['.xls']), metavar='FICHIER')
 @database_option
 @click.option('--dry-run', is_flag=True,
-    help="Check the file and report, write nothing.")
+    help="Vérifier le fichier et en rendre compte sans rien écrire.")
 @click.option('--update', is_flag=True,
     help="Mettre à jour les associés déjà au registre (nom, adresse, "
     "courriel, SIRET, date de naissance, catégorie, collège) au lieu de "
     "les refuser.")
 def import_(file, database, dry_run, update):
-    """Import a legacy register of associates (.xls): parties, associates
-    and opening subscriptions. All or nothing."""
+    """Importer un ancien registre des associés (.xls) : tiers, associés et
+    souscriptions d'ouverture. Tout ou rien."""
     content = pathlib.Path(file).read_bytes()
 
     def function(pool, company):
@@ -76,27 +76,26 @@ def import_(file, database, dry_run, update):
 
 @members.command('register')
 @database_option
-@click.option('--at', 'at', type=click.DateTime(formats=['%Y-%m-%d',
-            '%d/%m/%Y']), default=None,
-    help="Date of the register (default: today).")
-@click.option('--output', '-o', required=True,
-    type=click.Path(dir_okay=False),
-    help="Output file: .csv (semicolon separated, UTF-8) or .xlsx.")
+@click.option('--at', 'at', type=options.Date(future=False), default=None,
+    metavar='DATE',
+    help="Date du registre, AAAA-MM-JJ ou JJ/MM/AAAA, pas dans le futur "
+    "(défaut : aujourd'hui).")
+@click.option('--output', '-o', required=True, metavar='FICHIER',
+    type=options.OutputFile(['.csv', '.xlsx']),
+    help="Fichier écrit : .csv (séparateur point-virgule, UTF-8) ou .xlsx.")
 def register(database, at, output):
-    "Export the register of associates at a date as CSV or XLSX."
+    "Exporter le registre des associés à une date en CSV ou XLSX."
     date = at.date() if at else datetime.date.today()
     suffix = pathlib.Path(output).suffix.lower()
-    if suffix not in {'.csv', '.xlsx'}:
-        raise environment.ToolError(
-            "Le fichier de sortie doit se terminer par .csv ou .xlsx.")
 
     def function(pool, company):
         from scic_members import share_register as scic_register
         lines = scic_register.register_lines(company, date)
-        if suffix == '.csv':
-            scic_register.write_csv(output, lines)
-        else:
-            scic_register.write_xlsx(output, lines)
+        with options.atomic_output(output) as tmp:
+            if suffix == '.csv':
+                scic_register.write_csv(tmp, lines)
+            else:
+                scic_register.write_xlsx(tmp, lines)
         return lines
     lines = run(database, function, readonly=True)
     click.echo(f"Registre au {date:%d/%m/%Y} : {len(lines)} associés "

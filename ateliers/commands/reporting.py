@@ -1,16 +1,16 @@
 """Sub-commands of the `ateliers` tool for ptce_reporting: the
 accountant's year-end pack (``ateliers accounting ...``) and the funder
 packs (``ateliers report ...``)."""
+import os
 import pathlib
+import shutil
+import tempfile
 
 import click
 
-from .. import environment
+from .. import environment, options
 from ..environment import ToolError
-
-database_option = click.option(
-    '--database', '-d', envvar='ATELIERS_DATABASE', default='ateliers',
-    show_default=True, help="Name of the database.")
+from ..options import database_option
 
 
 def _company(pool):
@@ -22,19 +22,20 @@ def _company(pool):
     return Company(company_id)
 
 
-@click.group()
+@click.group(cls=options.Group)
 def accounting():
-    "Year-end closing: blockers, FEC, surplus allocation."
+    "Clôture de l'exercice : points bloquants, FEC, affectation du résultat."
 
 
 @accounting.command('close-check')
 @database_option
-@click.option('--year', type=int, required=True, help="Fiscal year.")
+@options.year_option(required=True)
 def close_check(database, year):
-    """List what blocks the closing of the fiscal year (exit code 1 when
-    something does)."""
+    """Lister ce qui bloque la clôture de l'exercice (code de sortie 1 si
+    quelque chose bloque)."""
     from ptce_reporting import closing
     with environment.transaction(database, readonly=True) as pool:
+        options.check_fiscal_year(pool, year)
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
         blockers = closing.close_check(fiscalyear)
         total = 0
@@ -55,17 +56,20 @@ def close_check(database, year):
 
 @accounting.command('fec')
 @database_option
-@click.option('--year', type=int, required=True, help="Fiscal year.")
-@click.option('--output', type=click.Path(file_okay=False), required=True,
-    help="Folder where the FEC is written.")
+@options.year_option(required=True)
+@click.option('--output', type=options.OutputFolder(), required=True,
+    metavar='DOSSIER',
+    help="Dossier où le FEC est écrit (créé s'il manque).")
 def fec(database, year, output):
-    """Write the FEC (fichier des écritures comptables) of the year with
-    account_fr's export and validate it (LPF art. A47 A-1)."""
+    """Écrire le FEC (fichier des écritures comptables) de l'exercice avec
+    l'export d'account_fr et le valider (LPF art. A47 A-1)."""
     from ptce_reporting import closing
     folder = pathlib.Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
     with environment.transaction(database, readonly=True) as pool:
+        options.check_fiscal_year(pool, year)
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
+        folder.mkdir(exist_ok=True)
+        # The export writes through a temporary file renamed at the end
         path, defects, final = closing.export_fec(fiscalyear, str(folder))
     click.echo(f"FEC écrit : {path}")
     if not final:
@@ -82,11 +86,12 @@ def fec(database, year, output):
 
 @accounting.command('surplus')
 @database_option
-@click.option('--year', type=int, required=True, help="Fiscal year.")
+@options.year_option(required=True)
 def surplus(database, year):
-    """Propose the allocation of the result of the year (at least 57.5 %
-    to impartible reserves, loi 1947 art. 19 nonies)."""
+    """Proposer l'affectation du résultat de l'exercice (au moins 57,5 % en
+    réserves impartageables, loi 1947 art. 19 nonies)."""
     with environment.transaction(database, readonly=True) as pool:
+        options.check_fiscal_year(pool, year)
         Allocation = pool.get('ptce.surplus.allocation')
         from ptce_reporting import closing
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
@@ -99,53 +104,71 @@ def surplus(database, year):
                 f"{line.amount}")
 
 
-@click.group()
+@click.group(cls=options.Group)
 def report():
-    "Funder packs and activity report."
+    "Dossiers des financeurs et rapport d'activité."
+
+
+output_option = click.option('--output', type=options.OutputFile(['.xlsx']),
+    required=True, metavar='FICHIER',
+    help="Classeur XLSX écrit ; le PDF des graphiques et un dossier "
+    "<nom>_graphiques de PNG sont écrits à côté.")
 
 
 @report.command('funder')
 @database_option
-@click.option('--funder', help="Name of the funder (party).")
-@click.option('--year', type=int, required=True, help="Year of the report.")
-@click.option('--output', type=click.Path(dir_okay=False), required=True,
-    help="XLSX workbook to write; the PDF of charts and a folder of PNG "
-    "files are written beside it.")
+@click.option('--funder', type=options.Text(), metavar='NOM',
+    help="Nom du financeur (tiers, majuscules indifférentes).")
+@options.year_option(required=True, help="Année du rapport.")
+@output_option
 def funder(database, funder, year, output):
-    """Funder pack: XLSX (indicators, budget vs actual, grants, sectors),
-    PDF of charts and PNG charts."""
+    """Dossier d'un financeur : XLSX (indicateurs, budget et réalisé,
+    subventions, filières), PDF et PNG des graphiques."""
     _pack(database, funder, year, output)
 
 
 @report.command('activity')
 @database_option
-@click.option('--year', type=int, required=True, help="Year of the report.")
-@click.option('--output', type=click.Path(dir_okay=False), required=True,
-    help="XLSX workbook to write.")
+@options.year_option(required=True, help="Année du rapport.")
+@output_option
 def activity(database, year, output):
-    """General activity report (rapport d'activité) over all funders with
-    the cooperative-project section of the management report."""
+    """Rapport d'activité sur l'ensemble des financeurs, avec la partie
+    projet coopératif du rapport de gestion."""
     _pack(database, None, year, output)
 
 
 def _pack(database, funder, year, output):
     from ptce_reporting import pack
     output = pathlib.Path(output).absolute()
-    if output.suffix.lower() != '.xlsx':
-        raise ToolError("Le fichier de sortie doit avoir l'extension .xlsx.")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with environment.transaction(database, readonly=True) as pool:
-        company = _company(pool)
-        party = None
-        if funder:
-            Party = pool.get('party.party')
-            parties = Party.search([('name', 'ilike', funder)])
-            if not parties:
-                raise ToolError(f"Aucun financeur nommé « {funder} ».")
-            party = parties[0]
-        files = pack.build_pack(company, year, str(output), funder=party)
+    # Built in a temporary folder beside the output, moved at the end: a
+    # failure leaves no partial pack
+    tmp = pathlib.Path(tempfile.mkdtemp(
+            dir=output.parent, prefix=f'.{output.stem}.', suffix='.tmp'))
+    try:
+        with environment.transaction(database, readonly=True) as pool:
+            options.check_fiscal_year(pool, year)
+            company = _company(pool)
+            party = None
+            if funder:
+                Party = pool.get('party.party')
+                parties = Party.search([('name', 'ilike', funder)])
+                if not parties:
+                    raise click.BadParameter(
+                        f"aucun tiers nommé « {funder} ».",
+                        param_hint="'--funder'")
+                party = parties[0]
+            files = pack.build_pack(
+                company, year, str(tmp / output.name), funder=party)
+        files = [pathlib.Path(f).relative_to(tmp) for f in files]
+        for name in sorted({f.parts[0] for f in files}):
+            target = output.parent / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(tmp / name, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     for path in files:
-        click.echo(f"Écrit : {path}")
+        click.echo(f"Écrit : {output.parent / path}")
 
 
 COMMANDS = [accounting, report]

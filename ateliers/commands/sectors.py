@@ -7,12 +7,11 @@ import pathlib
 
 import click
 
-from .. import environment
+from .. import environment, options
 from ..environment import ToolError
+from ..options import database_option
 
-database_option = click.option(
-    '--database', '-d', envvar='ATELIERS_DATABASE', default='ateliers',
-    show_default=True, help="Name of the database.")
+CLOSING_TYPES = click.Choice(['day', 'month', 'year'])
 
 REASONS = {
     'hash': "contenu modifié après validation",
@@ -45,12 +44,14 @@ def verify(pool):
     return lines, intact
 
 
-@click.group()
+@click.group(cls=options.Group)
 def pos():
-    "Points of sale: integrity check, closings, archives (CGI 286 I 3° bis)."
+    "Points de vente : intégrité, clôtures, archives (CGI 286 I 3° bis)."
 
 
-@pos.command('verify')
+@pos.command('verify', help="Recalculer la chaîne d'empreintes des ventes "
+    "validées et des clôtures de chaque point de vente et nommer le premier "
+    "enregistrement rompu (code de sortie 1).")
 @database_option
 def verify_command(database):
     """Recompute the hash chain of the posted sales and closings of every
@@ -65,13 +66,15 @@ def verify_command(database):
             "modifiée hors du logiciel.")
 
 
-@pos.command('close')
+@pos.command('close',
+    help="Clôturer le jour, le mois ou l'année d'un point de vente.")
 @database_option
-@click.option('--point', required=True, help="Name of the point of sale.")
-@click.option('--type', 'type_', type=click.Choice(['day', 'month', 'year']),
-    default='day', show_default=True)
-@click.option('--date', type=click.DateTime(['%Y-%m-%d']),
-    help="A day of the period (default: today).")
+@click.option('--point', required=True, type=options.Text(), metavar='NOM',
+    help="Nom du point de vente.")
+@click.option('--type', 'type_', type=CLOSING_TYPES, default='day',
+    show_default=True, help="Période clôturée : jour, mois ou année.")
+@click.option('--date', type=options.Date(future=False),
+    help="Un jour de la période, pas dans le futur (défaut : aujourd'hui).")
 def close_command(database, point, type_, date):
     "Close the day, month or year of a point of sale."
     date = date.date() if date else datetime.date.today()
@@ -90,15 +93,17 @@ def close_command(database, point, type_, date):
 
 @pos.command('archive')
 @database_option
-@click.option('--point', required=True, help="Name of the point of sale.")
-@click.option('--type', 'type_', type=click.Choice(['day', 'month', 'year']),
-    default='month', show_default=True)
-@click.option('--date', type=click.DateTime(['%Y-%m-%d']), required=True,
-    help="A day of the closed period.")
-@click.option('--output', type=click.Path(dir_okay=False), required=True,
-    help="CSV file written (its SHA-256 goes on the last line).")
+@click.option('--point', required=True, type=options.Text(), metavar='NOM',
+    help="Nom du point de vente.")
+@click.option('--type', 'type_', type=CLOSING_TYPES, default='month',
+    show_default=True, help="Période clôturée : jour, mois ou année.")
+@click.option('--date', type=options.Date(future=False), required=True,
+    help="Un jour de la période clôturée.")
+@click.option('--output', type=options.OutputFile(['.csv']), required=True,
+    metavar='FICHIER',
+    help="Fichier CSV écrit (son SHA-256 est sur la dernière ligne).")
 def archive_command(database, point, type_, date, output):
-    "Export the archive of a closed period, signed by its hash."
+    "Exporter l'archive d'une période clôturée, signée par son empreinte."
     with environment.transaction(database, readonly=True) as pool:
         Closing = pool.get('ptce.pos.closing')
         closings = Closing.search([
@@ -111,16 +116,18 @@ def archive_command(database, point, type_, date, output):
             raise ToolError(
                 f"Aucune clôture {type_} du {date.date()} pour « {point} ».")
         content, digest = closings[0].get_archive()
-    pathlib.Path(output).write_bytes(content)
+    with options.atomic_output(output) as tmp:
+        pathlib.Path(tmp).write_bytes(content)
     click.echo(f"{output} : sha256 {digest}")
 
 
 @pos.command('verify-archive')
 @database_option
-@click.argument('archive', type=click.Path(exists=True, dir_okay=False))
+@click.argument('archive', type=options.InputFile(), metavar='ARCHIVE')
 def verify_archive_command(database, archive):
-    """Check that an archive exported by "pos archive" was not modified
-    (its last line is the SHA-256 of what precedes; exit code 1)."""
+    """Vérifier qu'une archive exportée par « pos archive » n'a pas été
+    modifiée (sa dernière ligne est le SHA-256 de ce qui précède ; code de
+    sortie 1 sinon)."""
     content = pathlib.Path(archive).read_bytes()
     with environment.transaction(database, readonly=True) as pool:
         intact = pool.get('ptce.pos.closing').verify_archive(content)
@@ -160,24 +167,24 @@ def run(database, func):
             error.fix(extras)
 
 
-@click.group()
+@click.group(cls=options.Group)
 def consignment():
-    "Consignment (dépôt-vente): settlement of the depositors."
+    "Dépôt-vente : règlement des déposants."
 
 
 @consignment.command('settle')
 @database_option
-@click.option('--period', required=True, help="Month settled: YYYY-MM.")
-def settle_command(database, period):
-    """Create and post one statement per depositor: sales of their
-    products in the month minus the commission."""
+@options.period_option(
+    "Mois réglé, AAAA-MM, au plus le mois prochain sans --force.")
+@options.force_option
+def settle_command(database, period, force):
+    """Créer et comptabiliser un relevé par déposant : ventes de ses
+    articles dans le mois moins la commission."""
     from ptce_sectors.consignment import period_bounds
-    try:
-        date_from, date_to = period_bounds(period)
-    except ValueError:
-        raise ToolError(f"Période « {period} » invalide : attendu AAAA-MM.")
+    date_from, date_to = period_bounds(period)
 
     def settle(pool):
+        options.check_fiscal_year(pool, date_from.year, "'--period'")
         Agreement = pool.get('ptce.consignment.agreement')
         settlements = Agreement.settle(
             Agreement.search([]), date_from, date_to)
@@ -191,30 +198,37 @@ def settle_command(database, period):
     click.echo(f"{len(rows)} relevé(s) de dépôt-vente pour {period}.")
 
 
-@click.group()
+@click.group(cls=options.Group)
 def recyclerie():
-    "Recyclerie: tonnage collected and what became of it."
+    "Recyclerie : tonnage collecté et ce qu'il est devenu."
 
 
 @recyclerie.command('tonnage')
 @database_option
-@click.option('--period', required=True, help="Month: YYYY-MM.")
-def tonnage_command(database, period):
-    "Tonnage collected by flow, reuse, recycling and disposal rates."
+@options.period_option("Mois, AAAA-MM, au plus le mois prochain sans --force.")
+@options.force_option
+def tonnage_command(database, period, force):
+    """Tonnage collecté par flux, taux de réemploi, de recyclage et
+    d'élimination ; zéro pour un flux sans apport dans le mois."""
     from ptce_sectors.consignment import period_bounds
-    try:
-        date_from, date_to = period_bounds(period)
-    except ValueError:
-        raise ToolError(f"Période « {period} » invalide : attendu AAAA-MM.")
+    date_from, date_to = period_bounds(period)
     with environment.transaction(database, readonly=True) as pool:
         Intake = pool.get('ptce.recyclerie.intake')
+        Flow = pool.get('ptce.recyclerie.flow')
         report = Intake.tonnage_report(date_from, date_to)
-    for code, values in sorted(report.items(), key=lambda i: i[0] == 'total'):
+        flows = {f.code: f.name for f in Flow.search([])}
+    total = report.pop('total', {})
+    # Every flow, those without intake in the month too, then the total
+    rows = [report.get(code, {'name': name}) for code, name in flows.items()]
+    rows += [values for code, values in report.items() if code not in flows]
+    rows.append(dict(total, name="Total"))
+    for values in rows:
         click.echo(
-            f"{values['name']} : collecté {values['collected']:.1f} kg, "
-            f"réemploi {values['reuse_rate']:.1%}, "
-            f"recyclage {values['recycling_rate']:.1%}, "
-            f"élimination {values['disposal_rate']:.1%}")
+            f"{values['name']} : "
+            f"collecté {values.get('collected', 0):.1f} kg, "
+            f"réemploi {values.get('reuse_rate', 0):.1%}, "
+            f"recyclage {values.get('recycling_rate', 0):.1%}, "
+            f"élimination {values.get('disposal_rate', 0):.1%}")
 
 
 COMMANDS = [pos, consignment, recyclerie]

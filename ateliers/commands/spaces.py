@@ -6,19 +6,13 @@ committed on its own: after a crash, running the command again invoices
 only what is missing (the pair lease + period is unique in the database).
 """
 import datetime
-import os
 from decimal import Decimal
 
 import click
 
-from ateliers import environment
+from ateliers import environment, options
 from ateliers.environment import ToolError
-
-database_option = click.option(
-    '--database', '-d', default=lambda: os.environ.get(
-        'ATELIERS_DATABASE', 'ateliers'),
-    show_default='ateliers (or ATELIERS_DATABASE)',
-    help="Name of the database.")
+from ateliers.options import database_option
 
 
 def parse_period(value):
@@ -121,23 +115,29 @@ def invoice_rents(database, date, post=False, batch_size=100,
     return result
 
 
-@click.group()
+@click.group(cls=options.Group)
 def rents():
-    "Rents of the spaces: invoicing of a month."
+    "Loyers des espaces : facturation d'un mois."
 
 
 @rents.command('invoice')
 @database_option
-@click.option('--period', required=True,
-    help="Month to invoice, as YYYY-MM (for example 2026-12).")
-@click.option('--post', is_flag=True, help="Post the invoices.")
-@click.option('--batch-size', default=100, show_default=True,
-    help="Leases invoiced per transaction.")
-def invoice(database, period, post, batch_size):
-    """Create the rent invoices of a month (one per lease and period).
+@options.period_option(
+    "Mois à facturer, AAAA-MM (par exemple 2026-12), au plus le mois "
+    "prochain sans --force.")
+@options.force_option
+@click.option('--post', is_flag=True, help="Comptabiliser les factures.")
+@click.option('--batch-size', type=options.POSITIVE, default=100,
+    show_default=True, metavar='NOMBRE',
+    help="Baux facturés par transaction (au moins 1).")
+def invoice(database, period, force, post, batch_size):
+    """Créer les factures de loyer d'un mois (une par bail et période).
 
-    Idempotent: a period already invoiced is never invoiced again."""
+    Idempotent : une période déjà facturée ne l'est jamais une seconde
+    fois."""
     date = parse_period(period)
+    run(database, lambda pool: options.check_fiscal_year(
+            pool, date.year, "'--period'"), readonly=True)
     due = find_due(database, date)
     with click.progressbar(
             length=len(due[0]), label="Facturation des baux") as bar:

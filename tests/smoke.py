@@ -1,0 +1,122 @@
+"""Helpers of the smoke tests and their fixture (tests/conftest.py): the
+demo database that `ateliers init --demo` builds (the README's main
+command), shared by test_serve.py, test_cli.py and test_init.py.
+
+It is built the hard way: a first `ateliers init` is killed (SIGKILL) in
+the middle of the module activation, then `ateliers init` runs again and
+must build a clean database. What was seen between the two runs is kept
+for test_init.py, so that the interrupted init costs the suite a few
+seconds instead of a second full build."""
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).parent.parent
+BIN = pathlib.Path(sys.executable).parent
+URI = os.environ.get('TRYTOND_DATABASE__URI', 'sqlite://')
+POSTGRESQL = URI.startswith('postgresql')
+CACHE = pathlib.Path(os.environ.get('ATELIERS_CACHE', ROOT / '.cache'))
+
+
+def ateliers(*args, env, **kwargs):
+    "Run the ateliers command (a command that hangs fails the test)"
+    kwargs.setdefault('timeout', 900)
+    return subprocess.run([BIN / 'ateliers', *map(str, args)], env=env,
+        capture_output=True, text=True, **kwargs)
+
+
+def database_exists(env, database):
+    "Whether the tool sees the database (file or PostgreSQL database)"
+    run = subprocess.run([sys.executable, '-c',
+            'import sys\n'
+            'from ateliers import environment\n'
+            'environment.prepare()\n'
+            'print(environment.database_exists(sys.argv[1]))', database],
+        env=env, capture_output=True, text=True, check=True)
+    return run.stdout.strip() == 'True'
+
+
+def drop(env, database):
+    subprocess.run([sys.executable, '-c',
+            'import sys\n'
+            'from ateliers import environment\n'
+            'environment.prepare()\n'
+            'environment.drop_database(sys.argv[1])', database],
+        env=env, check=True)
+
+
+def tool_env(home):
+    "The environment of the tool with its data under home"
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith(('TRYTOND_', 'DB_', 'ATELIERS_'))}
+    env.update(ATELIERS_HOME=str(home), TRYTOND_DATABASE__URI=URI,
+        TRYTOND_DATABASE__PATH=str(home / 'db'),
+        # The web client is fetched from npm once and kept in the cache
+        TRYTOND_WEB__ROOT=str(CACHE / 'sao' / 'package'))
+    return env
+
+
+def children(pid):
+    "Pids of the child processes of pid (Linux)"
+    pids = []
+    for path in pathlib.Path(f'/proc/{pid}/task').glob('*/children'):
+        pids += [int(p) for p in path.read_text().split()]
+    return pids
+
+
+def alive(pid):
+    try:
+        status = pathlib.Path(f'/proc/{pid}/status').read_text()
+    except FileNotFoundError:
+        return False
+    return '\nState:\tZ' not in status
+
+
+def kill_init_midway(env, database):
+    """Start `ateliers init --demo`, SIGKILL it while trytond-admin builds
+    the database and return what is seen then"""
+    building = f'{database}.building'
+    process = subprocess.Popen(
+        [BIN / 'ateliers', 'init', '--database', database, '--demo'],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not database_exists(env, building):
+        assert process.poll() is None, "init ended before it was killed"
+        assert time.monotonic() < deadline, "init did not start building"
+        time.sleep(0.2)
+    time.sleep(2)
+    assert process.poll() is None, "init ended before it was killed"
+    helpers = children(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in helpers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return {
+        'helpers': helpers,
+        'helpers_alive': [p for p in helpers if alive(p)],
+        'exists': database_exists(env, database),
+        'serve': ateliers('serve', '--database', database, '--no-web',
+            env=env, timeout=60),
+        }
+
+
+def make_site(tmp_path_factory):
+    """A demo database made by `ateliers init --demo` after a first run
+    was killed, and the environment to use it:
+    (env, database, password, what was seen after the kill)"""
+    home = tmp_path_factory.mktemp('home')
+    env = tool_env(home)
+    database = f'smoke_{uuid.uuid4().hex[:8]}'
+    killed = kill_init_midway(env, database)
+    run = ateliers('init', '--database', database, '--demo', env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    killed['init'] = run
+    password = (home / f'{database}.admin-password').read_text().strip()
+    yield env, database, password, killed
+    if POSTGRESQL:
+        drop(env, database)

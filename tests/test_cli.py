@@ -1,0 +1,304 @@
+"""The command line of `ateliers`: every option validated, errors in one
+French line with exit code 2 for a usage error and 1 for a business one,
+click's own messages and the help in French, no partial output file.
+
+Most tests run the command without a database (the validation happens
+before); those marked with the `site` fixture use the demo database."""
+import datetime
+import pathlib
+import re
+
+import click
+import pytest
+from smoke import ROOT, ateliers, tool_env
+
+TODAY = datetime.date.today()
+NEXT_MONTH = (TODAY.replace(day=28) + datetime.timedelta(days=4)).replace(
+    day=1)
+FAR_MONTH = f'{TODAY.year + 2}-01'
+TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
+ENGLISH = ['Usage:', 'Error:', 'Options:', 'Commands:', 'Missing option',
+    'No such', 'Invalid value', 'Show this message', 'Try ', 'is not',
+    'does not', 'Traceback', 'default:', 'required]']
+
+
+@pytest.fixture
+def env(tmp_path):
+    return tool_env(tmp_path / 'home')
+
+
+def assert_usage_error(run, *expected):
+    "Exit code 2, one French error line, no English, no traceback"
+    assert run.returncode == 2, (run.returncode, run.stdout, run.stderr)
+    errors = [l for l in run.stderr.splitlines() if l.startswith('Erreur')]
+    assert len(errors) == 1, run.stderr
+    assert errors[0].startswith('Erreur : '), run.stderr
+    for text in expected:
+        assert text in errors[0], run.stderr
+    for english in ENGLISH:
+        assert english not in run.stderr, run.stderr
+    return errors[0]
+
+
+def assert_business_error(run, *expected):
+    "Exit code 1, the error as one French line on standard error"
+    assert run.returncode == 1, (run.returncode, run.stdout, run.stderr)
+    assert run.stderr.strip().count('\n') == 0, run.stderr
+    assert run.stderr.startswith('Erreur : '), run.stderr
+    assert 'Traceback' not in run.stderr
+    for text in expected:
+        assert text in run.stderr, run.stderr
+
+
+# -- click in French --
+
+@pytest.mark.parametrize('args', [[], ['pos'], ['pos', 'close'],
+        ['rents', 'invoice'], ['init'], ['serve']])
+def test_help_in_french(env, args):
+    "`--help` of the tool, a group and commands: French headings and texts"
+    run = ateliers(*args, '--help', env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"Utilisation : ateliers {' '.join(args)}")
+    assert '\nOptions :\n' in run.stdout
+    assert 'Afficher cette aide et quitter.' in run.stdout
+    if args in [[], ['pos']]:
+        assert '\nCommandes :\n' in run.stdout
+        assert 'COMMANDE [ARGUMENTS]...' in run.stdout
+    for english in ENGLISH + ['Name of', 'Show ']:
+        assert english not in run.stdout, run.stdout
+
+
+def test_unknown_command(env):
+    run = ateliers('nope', env=env)
+    assert_usage_error(run, "Commande inconnue : 'nope'")
+    assert run.stderr.startswith('Utilisation : ateliers [OPTIONS]')
+    assert "Aide : « ateliers --help »." in run.stderr
+
+
+def test_missing_option(env):
+    run = ateliers('rents', 'invoice', env=env)
+    assert_usage_error(run, "Option obligatoire manquante '--period'")
+    assert run.stderr.startswith('Utilisation : ateliers rents invoice')
+
+
+def test_unknown_option(env):
+    assert_usage_error(ateliers('serve', '--nope', env=env),
+        "Option inconnue : '--nope'")
+
+
+def test_option_without_value(env):
+    assert_usage_error(ateliers('serve', '--port', env=env),
+        "L'option '--port' attend une valeur.")
+
+
+def test_missing_command_of_group(env):
+    "A group without command prints its help (French) with exit code 2"
+    run = ateliers('pos', env=env)
+    assert run.returncode == 2
+    assert 'Utilisation : ateliers pos' in run.stdout + run.stderr
+
+
+def test_catalogue_matches_click():
+    """Each message of the French catalogue is a message of the installed
+    click: an upgrade that renames one makes this fail, not English leak"""
+    from ateliers import options
+    source = ''.join(
+        (pathlib.Path(click.__file__).parent / f'{name}.py').read_text()
+        for name in options.CLICK_MODULES)
+    for message in [*options.FRENCH, *options.FRENCH_PLURAL]:
+        assert repr(message)[1:-1] in source or message in source, message
+
+
+# -- every option validated --
+
+def walk(command, path=()):
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from walk(sub, path + (name,))
+    else:
+        yield path, command
+
+
+def test_every_option_is_typed_and_documented():
+    """The inventory: every option and argument of every command has a
+    French help, a type that validates it (no bare text or integer) and a
+    line in README.md's table of options"""
+    from ateliers import cli, options
+    readme = (ROOT / 'README.md').read_text()
+    table = readme[readme.index('**Options and their validation**'):]
+    table = table[:table.index('\n\n', table.index('| option |'))]
+    commands = dict(walk(cli.main))
+    assert {' '.join(p) for p in commands} >= {
+        'init', 'serve', 'shell', 'members import', 'members register',
+        'rents invoice', 'pos verify', 'pos close', 'pos archive',
+        'pos verify-archive', 'consignment settle', 'recyclerie tonnage',
+        'accounting close-check', 'accounting fec', 'accounting surplus',
+        'report funder', 'report activity'}
+    validating = (options.DatabaseName, options.Period, options.Date,
+        options.Host, options.Text, click.Path, click.Choice,
+        click.IntRange)
+    for path, command in commands.items():
+        assert command.help and 'the ' not in command.help.lower(), path
+        for param in command.params:
+            if param.name == 'help':
+                continue
+            name = max(param.opts, key=len)
+            if isinstance(param, click.Argument):
+                name = param.metavar
+            assert f'`{name}' in table, (
+                f"{' '.join(path)} {name} is not in README.md's table")
+            if isinstance(param, click.Option):
+                assert param.help, (path, param.name)
+                if param.is_flag:
+                    continue
+            assert isinstance(param.type, validating), (path, param.name)
+
+
+@pytest.mark.parametrize('args, expected', [
+        (['serve', '--port', '0'], "'--port' : 0 n'est pas dans"),
+        (['serve', '--port', '65536'], "'--port' : 65536 n'est pas dans"),
+        (['serve', '--port', 'http'], "'http' n'est pas un nombre valide"),
+        (['serve', '--host', 'mauvais hôte'], "adresse 'mauvais hôte'"),
+        (['serve', '--host', 'nowhere.invalid'], "inconnue"),
+        (['serve', '--database', 'a b'], "nom de base 'a b' invalide"),
+        (['shell', '--database', 'demo.building'], "nom de base"),
+        (['init', '--language', 'xx'], "'--language' : 'xx' n'est pas"),
+        (['init', '--year', '1999'], "'--year' : 1999 n'est pas dans"),
+        (['init', '--year', 'deux'], "n'est pas un nombre valide"),
+        (['rents', 'invoice', '--period', '2026-13'], "attendu AAAA-MM"),
+        (['rents', 'invoice', '--period', '12/2026'], "attendu AAAA-MM"),
+        (['rents', 'invoice', '--period', FAR_MONTH],
+            "au-delà du mois prochain"),
+        (['rents', 'invoice', '--period', f'{TODAY:%Y-%m}',
+                '--batch-size', '0'], "'--batch-size' : 0 n'est pas dans"),
+        (['consignment', 'settle', '--period', 'mars'], "attendu AAAA-MM"),
+        (['consignment', 'settle', '--period', FAR_MONTH], "--force"),
+        (['recyclerie', 'tonnage', '--period', FAR_MONTH], "--force"),
+        (['members', 'register', '--output', 'registre.pdf'],
+            ".csv ou .xlsx"),
+        (['members', 'register', '--output', 'TMP/absent/r.csv'],
+            "/absent' n'existe pas"),
+        (['members', 'register', '--output', 'r.csv', '--at', '2026-02-30'],
+            "date '2026-02-30' invalide"),
+        (['members', 'register', '--output', 'r.csv', '--at', TOMORROW],
+            "dans le futur"),
+        (['members', 'import', 'absent.xls'], "n'existe pas"),
+        (['members', 'import', 'README.md'], "extension attendue .xls"),
+        (['pos', 'close', '--point', 'Bar', '--date', TOMORROW],
+            "dans le futur"),
+        (['pos', 'close', '--point', ' '], "'--point' : texte vide"),
+        (['pos', 'close', '--point', 'Bar', '--type', 'week'],
+            "'week' n'est pas l'une des valeurs 'day', 'month', 'year'"),
+        (['pos', 'archive', '--point', 'Bar', '--date', '2026-01-01',
+                '--output', 'archive.txt'], ".csv"),
+        (['pos', 'verify-archive', 'absent.csv'], "n'existe pas"),
+        (['pos', 'verify-archive', '/'], "est un dossier"),
+        (['accounting', 'close-check'], "'--year'"),
+        (['accounting', 'fec', '--year', '2026', '--output',
+                'TMP/absent/fec'], "/absent' n'existe pas"),
+        (['accounting', 'surplus', '--year', '3000'], "n'est pas dans"),
+        (['report', 'funder', '--year', '2026', '--output', 'pack.csv'],
+            ".xlsx"),
+        (['report', 'funder', '--funder', '', '--year', '2026',
+                '--output', 'pack.xlsx'], "texte vide"),
+        (['report', 'activity', '--year', '2026'], "'--output'"),
+        (['--config', 'absent.conf', 'serve'], "'absent.conf' n'existe pas"),
+        ])
+def test_validation(env, tmp_path, args, expected):
+    "Each invalid input: a usage error, before anything is done"
+    args = [a.replace('TMP', str(tmp_path)) for a in args]
+    assert_usage_error(ateliers(*args, env=env, cwd=ROOT, timeout=120),
+        expected)
+    assert not (tmp_path / 'absent').exists()
+
+
+def test_config_unreadable(env, tmp_path):
+    config = tmp_path / 'trytond.conf'
+    config.write_text('not a section\n')
+    assert_usage_error(ateliers('--config', config, 'serve', env=env),
+        "fichier de configuration illisible")
+
+
+def test_force_accepts_far_period(env):
+    """--force lets a period beyond next month through the validation (the
+    missing database is then a business error, exit code 1)"""
+    assert_business_error(
+        ateliers('rents', 'invoice', '--period', FAR_MONTH, '--force',
+            '--database', 'absente', env=env),
+        "La base « absente » n'existe pas")
+    assert_business_error(
+        ateliers('rents', 'invoice', '--period', f'{NEXT_MONTH:%Y-%m}',
+            '--database', 'absente', env=env),
+        "n'existe pas")
+
+
+def test_business_error_exit_code(env):
+    assert_business_error(
+        ateliers('serve', '--database', 'absente', env=env),
+        "La base « absente » n'existe pas")
+
+
+# -- validations against the database --
+
+def test_year_without_fiscal_year(site):
+    env, database, password, _ = site
+    for command in [['accounting', 'close-check'], ['accounting', 'surplus']]:
+        line = assert_usage_error(ateliers(*command, '--database', database,
+                '--year', '2001', env=env),
+            "'--year' : aucun exercice comptable ne couvre 2001")
+        assert str(TODAY.year) in line
+    assert_usage_error(ateliers('rents', 'invoice', '--database', database,
+            '--period', '2001-01', env=env),
+        "'--period' : aucun exercice comptable ne couvre 2001")
+
+
+def test_report_failure_leaves_no_file(site, tmp_path):
+    "A report stopped by an error leaves nothing in its folder"
+    env, database, password, _ = site
+    output = tmp_path / 'out'
+    output.mkdir()
+    assert_usage_error(ateliers('report', 'activity', '--database', database,
+            '--year', '2001', '--output', output / 'rapport.xlsx', env=env),
+        "aucun exercice")
+    assert_usage_error(ateliers('report', 'funder', '--database', database,
+            '--funder', 'Personne', '--year', TODAY.year,
+            '--output', output / 'dossier.xlsx', env=env),
+        "'--funder' : aucun tiers nommé « Personne »")
+    assert list(output.iterdir()) == []
+
+
+def test_register_written_atomically(site, tmp_path):
+    """The register is written through a temporary file renamed at the
+    end: the file is complete and no temporary file is left"""
+    env, database, password, _ = site
+    output = tmp_path / 'registre.csv'
+    run = ateliers('members', 'register', '--database', database,
+        '--output', output, env=env)
+    assert run.returncode == 0, run.stderr
+    lines = output.read_text(encoding='utf-8').splitlines()
+    assert len(lines) == 51, lines[:3]
+    assert [p.name for p in tmp_path.iterdir()] == ['registre.csv']
+
+
+def test_tonnage_month_without_intake(site):
+    "A month without intake prints every flow and the total at zero"
+    env, database, password, _ = site
+    run = ateliers('recyclerie', 'tonnage', '--database', database,
+        '--period', '2001-01', env=env)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) > 1
+    assert lines[-1].startswith('Total : collecté 0.0 kg')
+    for line in lines:
+        assert re.search(r' : collecté 0\.0 kg, réemploi 0\.0%, '
+            r'recyclage 0\.0%, élimination 0\.0%$', line), line
+
+
+def test_no_traceback_on_unexpected_error(env, tmp_path):
+    """An unexpected error (here a database file that is not SQLite) is one
+    line with exit code 1"""
+    folder = tmp_path / 'home' / 'db'
+    folder.mkdir(parents=True)
+    (folder / 'abimee.sqlite').write_text('pas une base')
+    run = ateliers('serve', '--database', 'abimee', env=env)
+    assert_business_error(run)
