@@ -3,8 +3,11 @@
 # and the worker services.
 
 FROM node:20-bookworm-slim AS sao
+# Pinned: config/nginx.conf allows the inline script of this version's
+# index.html by its hash (Content-Security-Policy)
+ARG SAO_VERSION=8.0.11
 WORKDIR /opt/sao
-RUN npm pack tryton-sao@8.0 \
+RUN npm pack tryton-sao@${SAO_VERSION} \
     && tar -xzf tryton-sao-*.tgz \
     && rm tryton-sao-*.tgz \
     && cd package \
