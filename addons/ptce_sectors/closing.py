@@ -27,6 +27,8 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
+from ateliers.spreadsheet import csv_value
+
 from . import seal
 from .exceptions import ClosingError, InalterabilityError
 from .sale_point import (
@@ -533,24 +535,28 @@ class Closing(ModelSQL, ModelView):
         key_id, secret = seal.signing_key()
         output = io.StringIO()
         writer = csv.writer(output, delimiter=';', lineterminator='\n')
-        writer.writerow([
+
+        def write(row):
+            # Texts neutralised: archives are opened in spreadsheets too
+            writer.writerow([csv_value(v) for v in row])
+        write([
                 'record', 'point', 'number', 'posting_number', 'date',
                 'product', 'quantity', 'unit_price_tax_excl',
                 'unit_price_tax_incl', 'sector', 'method', 'amount',
                 'hash'])
-        writer.writerow([
+        write([
                 'closing', self.point.rec_name, self.sequence, '',
                 f'{self.date_from}/{self.date_to}', self.type,
                 self.sale_count, self.total_tax, self.total, '',
                 'grand_total', self.grand_total, self.hash])
         for sale in self.get_sales():
-            writer.writerow([
+            write([
                     'sale', self.point.rec_name, sale.number,
                     sale.chain_number, sale.date, '', '', '', sale.total,
                     sale.sector.code if sale.sector else '', 'tip',
                     sale.tip or 0, sale.chain_hash])
             for line in sale.lines:
-                writer.writerow([
+                write([
                         'line', self.point.rec_name, sale.number,
                         sale.chain_number, sale.date, line.product.rec_name,
                         line.quantity, line.unit_list_price,
@@ -558,7 +564,7 @@ class Closing(ModelSQL, ModelView):
                         line.sector.code if line.sector else '', '',
                         line.gross_amount, ''])
             for payment in sale.payments:
-                writer.writerow([
+                write([
                         'payment', self.point.rec_name, sale.number,
                         sale.chain_number, sale.date, '', '', '', '', '',
                         payment.method.name, payment.amount, ''])

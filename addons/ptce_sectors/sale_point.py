@@ -23,6 +23,8 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
+from ateliers.spreadsheet import csv_value
+
 from . import seal
 from .exceptions import (
     InalterabilityError,
@@ -624,7 +626,7 @@ class POSSale(metaclass=PoolMeta):
             anchored = False
             if not broken:
                 broken, anchored = Closing.verify_anchor(
-                    point, anchors.get(point.rec_name))
+                    point, anchors.get(csv_value(point.rec_name)))
             results.append({
                     'point': point.id, 'name': point.rec_name,
                     'sales': len(data), 'closings': closings,
