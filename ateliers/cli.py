@@ -148,6 +148,7 @@ def init(database, demo, reset, language, year):
         # What an interrupted run left
         environment.drop_database(building)
         password, final_password = environment.init_password(database)
+        environment.ensure_sealing_key()
         environment.create_database(building)
         try:
             _build(building, password, language, year, demo)

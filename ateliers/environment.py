@@ -37,6 +37,14 @@ def prepare(config_file=None):
             'TRYTOND_DATABASE__PATH', str(home() / 'db'))
         os.environ.setdefault('TRYTOND_WEB__ROOT', str(sao_root()))
         os.environ.setdefault('TRYTOND_WEB__LISTEN', '127.0.0.1:8000')
+        # The sealing key of the tills and their closing archives stay out
+        # of the database (see ptce_sectors/seal.py)
+        os.environ.setdefault(
+            'TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE',
+            str(home() / 'pos-chain.key'))
+        os.environ.setdefault(
+            'TRYTOND_PTCE_SECTORS__ARCHIVE_PATH',
+            str(home() / 'pos-archives'))
     from trytond import config
     config.update_etc()
     return config
@@ -283,3 +291,67 @@ def transaction(database, readonly=False):
         if not readonly:
             tx.commit()
 
+
+def run(database, func, readonly=False, extras=None, attempts=20):
+    """Run func(pool) in one transaction as admin with the company in the
+    context, committed at the end (unless readonly).  Like the RPC
+    dispatcher, restart the transaction with the records or tables locked
+    when trytond asks for it (strict sequences, points of sale), and start
+    again, waiting a little longer each time, when another process holds
+    these locks, so that a command run beside the cashiers or the cron
+    loses nothing.  extras, when given, is kept between calls so that the
+    next batches take these locks at once instead of redoing their work."""
+    import time
+
+    from trytond import backend
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    if not database_exists(database):
+        raise ToolError(
+            f"La base « {database} » n'existe pas : lancez "
+            f"« ateliers init --database {database} ».")
+    pool = Pool(database)
+    pool.init()
+    if extras is None:
+        extras = {}
+    for attempt in range(attempts):
+        try:
+            with Transaction().start(
+                    database, 0, readonly=readonly, **extras) as tx:
+                User = pool.get('res.user')
+                admin, = User.search([('login', '=', 'admin')])
+                with Transaction().set_user(admin.id):
+                    context = User.get_preferences(context_only=True)
+                    with Transaction().set_context(
+                            context, _check_access=False):
+                        result = func(pool)
+                if not readonly:
+                    tx.commit()
+                return result
+        except TransactionError as error:
+            error.fix(extras)
+        except backend.DatabaseOperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(min(0.1 * 2 ** attempt, 5))
+    raise ToolError(
+        "Base occupée : la transaction n'a pas pu prendre ses verrous.")
+
+
+def ensure_sealing_key():
+    """Create the sealing key of the points of sale named by the
+    configuration when it does not exist yet (a new installation); return
+    its path, or None when none is configured."""
+    from trytond import config
+    path = config.get('ptce_sectors', 'chain_key_file', default=None)
+    if not path or pathlib.Path(path).exists():
+        return path
+    from ptce_sectors import seal
+    seal.create_key_file(path)
+    return path
+
+
+def current_company(pool):
+    "The company of the context of the running transaction (the admin's)"
+    from trytond.transaction import Transaction
+    return pool.get('company.company')(Transaction().context['company'])

@@ -12,40 +12,6 @@ from .. import environment, options
 from ..options import database_option
 
 
-def run(database, function, readonly=False):
-    """Run `function(pool, company)` as admin in the admin's company and
-    commit (unless readonly). Like environment.transaction, but restarts
-    the transaction when Tryton asks for table locks (strict sequences)."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-    if not environment.database_exists(database):
-        raise environment.ToolError(
-            f"La base « {database} » n'existe pas : lancez "
-            f"« ateliers init --database {database} ».")
-    pool = Pool(database)
-    pool.init()
-    extras = {}
-    while True:
-        with Transaction().start(
-                database, 0, readonly=readonly, **extras) as transaction:
-            try:
-                User = pool.get('res.user')
-                Company = pool.get('company.company')
-                admin, = User.search([('login', '=', 'admin')])
-                with Transaction().set_user(admin.id):
-                    context = User.get_preferences(context_only=True)
-                    with Transaction().set_context(
-                            context, _check_access=False):
-                        result = function(pool, Company(context['company']))
-            except TransactionError as error:
-                transaction.rollback()
-                error.fix(extras)
-                continue
-            if not readonly:
-                transaction.commit()
-            return result
-
-
 @click.group(cls=options.Group)
 def members():
     "Registre des associés de la SCIC (import, export)."
@@ -65,13 +31,14 @@ def import_(file, database, dry_run, update):
     souscriptions d'ouverture. Tout ou rien."""
     content = pathlib.Path(file).read_bytes()
 
-    def function(pool, company):
+    def function(pool):
+        company = environment.current_company(pool)
         from scic_members.register_import import import_register
         return import_register(
             content, company, filename=pathlib.Path(file).name,
             dry_run=dry_run, update=update).message
     # Counts of associates and of the rows ignored (blank, totals)
-    click.echo(run(database, function, readonly=dry_run))
+    click.echo(environment.run(database, function, readonly=dry_run))
 
 
 @members.command('register')
@@ -88,7 +55,8 @@ def register(database, at, output):
     date = at.date() if at else datetime.date.today()
     suffix = pathlib.Path(output).suffix.lower()
 
-    def function(pool, company):
+    def function(pool):
+        company = environment.current_company(pool)
         from scic_members import share_register as scic_register
         lines = scic_register.register_lines(company, date)
         with options.atomic_output(output) as tmp:
@@ -97,7 +65,7 @@ def register(database, at, output):
             else:
                 scic_register.write_xlsx(tmp, lines)
         return lines
-    lines = run(database, function, readonly=True)
+    lines = environment.run(database, function, readonly=True)
     click.echo(f"Registre au {date:%d/%m/%Y} : {len(lines)} associés "
         f"écrits dans {output}.")
 

@@ -14,34 +14,80 @@ from ..options import database_option
 CLOSING_TYPES = click.Choice(['day', 'month', 'year'])
 
 REASONS = {
-    'hash': "contenu modifié après validation",
+    'hash': "contenu modifié après validation (signature fausse)",
     'previous': "lien au précédent rompu",
     'sequence': "numéro manquant ou en double",
     'state': "vente chaînée qui n'est plus validée",
+    'move': "écriture comptable modifiée après validation",
+    'tail': "dernières ventes ou clôtures supprimées (en-tête signé plus "
+        "loin)",
+    'head': "en-tête de chaîne modifié (signature fausse)",
+    'closing': "clôture différente de ses ventes (nombre, numéros ou "
+        "dernière signature)",
     'total': "total de clôture différent des ventes",
+    'anchor': "base en retard sur l'archive externe ou différente d'elle",
     }
+# Exit codes of "pos verify": 1 broken, 3 not verifiable (no key).
+EXIT_UNVERIFIABLE = 3
 
 
-def verify(pool):
-    """Recompute the chains of every point of sale; return the list of
-    lines to print and whether everything is intact."""
+def archive_contents(paths):
+    """The contents of the archive files named (a folder: its closing-*.csv
+    files); a modified archive is an error."""
+    files = []
+    for path in map(pathlib.Path, paths):
+        if path.is_dir():
+            files.extend(sorted(path.glob('closing-*.csv')))
+        else:
+            files.append(path)
+    return [(f, f.read_bytes()) for f in files]
+
+
+def verify(pool, archives=()):
+    """Check the chains of every point of sale; return the lines to print
+    and the status: 'intact', 'broken' or 'unverifiable'."""
     Sale = pool.get('sale.point.sale')
-    lines, intact = [], True
-    for result in Sale.verify_chain():
+    Closing = pool.get('ptce.pos.closing')
+    lines, status = [], 'intact'
+    contents, unverifiable = [], 0
+    for path, content in archives:
+        checked = Closing.verify_archive(content)
+        if checked is False:
+            lines.append(f"!! archive {path} : modifiée (signature fausse)")
+            status = 'broken'
+        elif checked is None:
+            unverifiable += 1
+        else:
+            contents.append(content)
+    if unverifiable:
+        lines.append(f"?? {unverifiable} archive(s) signée(s) par une clé "
+            "absente du fichier de clés : non vérifiable(s)")
+    for result in Sale.verify_chain(archives=contents):
         broken = result['broken']
         if broken:
-            intact = False
-            what = ('vente' if broken['model'] == 'sale.point.sale'
-                else 'clôture')
+            status = 'broken'
+            what = {'sale.point.sale': 'vente', 'sale.point': 'en-tête'}.get(
+                broken['model'], 'clôture')
             lines.append(
-                f"!! {result['name']} : première {what} rompue "
-                f"« {broken['number']} » (n° {broken['chain_number']}) : "
+                f"!! {result['name']} : premier enregistrement rompu, "
+                f"{what} « {broken['number']} » "
+                f"(n° {broken['chain_number']}) : "
                 f"{REASONS.get(broken['reason'], broken['reason'])}")
+        elif result['unverifiable']:
+            if status == 'intact':
+                status = 'unverifiable'
+            lines.append(
+                f"?? {result['name']} : {result['sales']} vente(s), "
+                f"{result['closings']} clôture(s), NON VÉRIFIABLE : "
+                f"{result['unverifiable']} signature(s) faite(s) par une clé "
+                "absente du fichier de clés")
         else:
+            anchor = (", dernière archive concordante" if result['anchored']
+                else ", sans archive externe")
             lines.append(
                 f"OK {result['name']} : {result['sales']} vente(s), "
-                f"{result['closings']} clôture(s), chaîne intacte")
-    return lines, intact
+                f"{result['closings']} clôture(s), chaîne intacte{anchor}")
+    return lines, status
 
 
 @click.group(cls=options.Group)
@@ -49,21 +95,39 @@ def pos():
     "Points de vente : intégrité, clôtures, archives (CGI 286 I 3° bis)."
 
 
-@pos.command('verify', help="Recalculer la chaîne d'empreintes des ventes "
-    "validées et des clôtures de chaque point de vente et nommer le premier "
-    "enregistrement rompu (code de sortie 1).")
+@pos.command('verify', help="Vérifier les ventes validées et les "
+    "clôtures de chaque point de vente : signatures (clé de scellement), "
+    "numéros sans trou jusqu'à l'en-tête signé, écritures comptables, "
+    "clôtures contre leurs ventes et contre les archives données. Nomme le "
+    "premier enregistrement rompu (code de sortie 1) ; sans la clé, répond "
+    "« non vérifiable » (code 3), jamais « intacte ».")
 @database_option
-def verify_command(database):
-    """Recompute the hash chain of the posted sales and closings of every
-    point of sale and name the first broken record (exit code 1)."""
+@click.option('--archives', multiple=True, metavar='CHEMIN',
+    type=click.Path(exists=True, readable=True),
+    help="Archives de clôture (fichier ou dossier) : la base ne doit pas "
+    "être en retard sur la plus récente. Défaut : le dossier "
+    "[ptce_sectors] archive_path de la configuration.")
+def verify_command(database, archives):
+    "Check the sealed chains of the points of sale"
+    from trytond.config import config
+    if not archives:
+        folder = config.get('ptce_sectors', 'archive_path', default=None)
+        if folder and pathlib.Path(folder).is_dir():
+            archives = [folder]
+    archives = archive_contents(archives)
     with environment.transaction(database, readonly=True) as pool:
-        lines, intact = verify(pool)
+        lines, status = verify(pool, archives)
     for line in lines:
         click.echo(line)
-    if not intact:
+    if status == 'broken':
         raise ToolError(
             "Intégrité rompue : au moins une vente ou clôture a été "
             "modifiée hors du logiciel.")
+    if status == 'unverifiable':
+        click.echo(
+            "Erreur : chaîne non vérifiable sans la clé de scellement "
+            "([ptce_sectors] chain_key_file).", err=True)
+        raise click.exceptions.Exit(EXIT_UNVERIFIABLE)
 
 
 @pos.command('close',
@@ -78,17 +142,94 @@ def verify_command(database):
 def close_command(database, point, type_, date):
     "Close the day, month or year of a point of sale."
     date = date.date() if date else datetime.date.today()
-    with environment.transaction(database) as pool:
-        Point = pool.get('sale.point')
+
+    def close(pool):
         Closing = pool.get('ptce.pos.closing')
-        points = Point.search([('name', '=', point)])
-        if not points:
-            raise ToolError(f"Point de vente « {point} » introuvable.")
-        closing = Closing.close(points[0], type_, date)
-        click.echo(
-            f"Clôture n° {closing.sequence} du {closing.date_from} au "
-            f"{closing.date_to} : {closing.sale_count} vente(s), "
-            f"total {closing.total}, grand total {closing.grand_total}")
+        closing = Closing.close(find_point(pool, point), type_, date)
+        return (closing.sequence, closing.date_from, closing.date_to,
+            closing.sale_count, closing.total, closing.grand_total)
+    sequence, date_from, date_to, count, total, grand_total = (
+        environment.run(database, close))
+    click.echo(
+        f"Clôture n° {sequence} du {date_from} au {date_to} : {count} "
+        f"vente(s), total {total}, grand total {grand_total}")
+
+
+def find_point(pool, name):
+    Point = pool.get('sale.point')
+    points = Point.search([('name', '=', name)], limit=1)
+    if not points:
+        raise ToolError(f"Point de vente « {name} » introuvable.")
+    return points[0]
+
+
+@pos.command('post', help="Valider (comptabiliser et chaîner) les ventes "
+    "encaissées d'un point de vente, par lots ; à côté des caissiers ou du "
+    "cron, attend son tour au lieu d'échouer.")
+@database_option
+@click.option('--point', required=True, type=options.Text(), metavar='NOM',
+    help="Nom du point de vente.")
+@click.option('--batch', type=options.POSITIVE, default=100, metavar='N',
+    show_default=True, help="Ventes validées par transaction.")
+def post_command(database, point, batch):
+    "Post the processed sales of a point of sale"
+    def post(pool):
+        Sale = pool.get('sale.point.sale')
+        sales = Sale.search([
+                ('point', '=', find_point(pool, point).id),
+                ('state', '=', 'done'),
+                ], order=[('date', 'ASC'), ('id', 'ASC')], limit=batch)
+        Sale.post(sales)
+        return len(sales)
+    extras, total = {}, 0
+    while count := environment.run(database, post, extras=extras):
+        total += count
+    click.echo(f"{total} vente(s) validée(s) sur « {point} ».")
+
+
+@pos.group('key', cls=options.Group)
+def key():
+    """Clé de scellement des caisses (HMAC-SHA256), hors de la base :
+    fichier [ptce_sectors] chain_key_file de la configuration."""
+
+
+def key_file():
+    from trytond.config import config
+    path = config.get('ptce_sectors', 'chain_key_file', default=None)
+    if not path:
+        raise ToolError(
+            "Aucun fichier de clé configuré : indiquez [ptce_sectors] "
+            "chain_key_file dans la configuration de trytond.")
+    return pathlib.Path(path)
+
+
+@key.command('create', help="Créer le fichier de clé avec une première clé "
+    "(jamais écrasé s'il existe). Gardez-en une copie hors du serveur : "
+    "sans elle, la chaîne n'est plus vérifiable.")
+def key_create_command():
+    from ptce_sectors import seal
+    path = key_file()
+    if path.exists():
+        raise ToolError(f"Le fichier de clé « {path} » existe déjà.")
+    key_id = seal.create_key_file(path)
+    click.echo(f"{path} : clé « {key_id} » créée.")
+
+
+@key.command('rotate', help="Ajouter une nouvelle clé qui signe "
+    "désormais ; les anciennes restent dans le fichier pour vérifier ce "
+    "qu'elles ont signé.")
+def key_rotate_command():
+    from ptce_sectors import seal
+    path = key_file()
+    if not path.exists():
+        raise ToolError(
+            f"Le fichier de clé « {path} » n'existe pas : "
+            "« ateliers pos key create ».")
+    try:
+        key_id = seal.rotate_key_file(path)
+    except (OSError, ValueError) as error:
+        raise ToolError(f"Fichier de clé « {path} » illisible : {error}.")
+    click.echo(f"{path} : nouvelle clé « {key_id} » ; elle signe désormais.")
 
 
 @pos.command('archive')
@@ -101,7 +242,8 @@ def close_command(database, point, type_, date):
     help="Un jour de la période clôturée.")
 @click.option('--output', type=options.OutputFile(['.csv']), required=True,
     metavar='FICHIER',
-    help="Fichier CSV écrit (son SHA-256 est sur la dernière ligne).")
+    help="Fichier CSV écrit (sa signature HMAC-SHA256 est sur la dernière "
+    "ligne).")
 def archive_command(database, point, type_, date, output):
     "Exporter l'archive d'une période clôturée, signée par son empreinte."
     with environment.transaction(database, readonly=True) as pool:
@@ -118,53 +260,30 @@ def archive_command(database, point, type_, date, output):
         content, digest = closings[0].get_archive()
     with options.atomic_output(output) as tmp:
         pathlib.Path(tmp).write_bytes(content)
-    click.echo(f"{output} : sha256 {digest}")
+    click.echo(f"{output} : signature {digest}")
 
 
 @pos.command('verify-archive')
 @database_option
 @click.argument('archive', type=options.InputFile(), metavar='ARCHIVE')
 def verify_archive_command(database, archive):
-    """Vérifier qu'une archive exportée par « pos archive » n'a pas été
-    modifiée (sa dernière ligne est le SHA-256 de ce qui précède ; code de
-    sortie 1 sinon)."""
+    """Vérifier qu'une archive exportée par « pos archive » ou écrite à la
+    clôture n'a pas été modifiée (sa dernière ligne signe ce qui précède
+    avec la clé de scellement ; code de sortie 1 si modifiée, 3 si la clé
+    manque)."""
     content = pathlib.Path(archive).read_bytes()
     with environment.transaction(database, readonly=True) as pool:
         intact = pool.get('ptce.pos.closing').verify_archive(content)
+    if intact is None:
+        click.echo(
+            f"Erreur : archive « {archive} » non vérifiable : la clé qui "
+            "l'a signée est absente du fichier de clés.", err=True)
+        raise click.exceptions.Exit(EXIT_UNVERIFIABLE)
     if not intact:
         raise ToolError(
-            f"Archive « {archive} » modifiée : son empreinte SHA-256 ne "
-            "correspond plus à son contenu.")
+            f"Archive « {archive} » modifiée : sa signature ne correspond "
+            "plus à son contenu.")
     click.echo(f"{archive} : intègre")
-
-
-def run(database, func):
-    """Run func(pool) in a transaction as admin with the company, committed
-    at the end; restarted with the locks asked for when it draws a strict
-    sequence (posting), as Tryton's own dispatcher does."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-    if not environment.database_exists(database):
-        raise ToolError(
-            f"La base « {database} » n'existe pas : lancez "
-            f"« ateliers init --database {database} ».")
-    pool = Pool(database)
-    pool.init()
-    extras = {}
-    while True:
-        try:
-            with Transaction().start(database, 0, **extras) as transaction:
-                User = pool.get('res.user')
-                admin, = User.search([('login', '=', 'admin')])
-                with Transaction().set_user(admin.id):
-                    context = User.get_preferences(context_only=True)
-                    with Transaction().set_context(
-                            context, _check_access=False):
-                        result = func(pool)
-                transaction.commit()
-                return result
-        except TransactionError as error:
-            error.fix(extras)
 
 
 @click.group(cls=options.Group)
@@ -190,7 +309,7 @@ def settle_command(database, period, force):
             Agreement.search([]), date_from, date_to)
         return [(s.depositor.rec_name, len(s.lines), s.total, s.commission,
                 s.share) for s in settlements]
-    rows = run(database, settle)
+    rows = environment.run(database, settle)
     for depositor, count, total, commission, share in rows:
         click.echo(
             f"{depositor} : {count} article(s), ventes HT {total}, "

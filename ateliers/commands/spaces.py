@@ -42,43 +42,9 @@ def leases_due(pool, date):
     return sorted(due), len(done)
 
 
-def run(database, func, readonly=False, extras=None):
-    """Run func(pool) in one transaction as admin with the company in the
-    context, committed at the end.  Like the RPC dispatcher, restart the
-    transaction with the tables locked when trytond asks for it (strict
-    invoice sequences).  extras, when given, is kept between calls so that
-    the next batches take these locks at once instead of redoing their
-    work."""
-    from trytond.pool import Pool
-    from trytond.transaction import Transaction, TransactionError
-    if not environment.database_exists(database):
-        raise ToolError(
-            f"La base « {database} » n'existe pas : lancez "
-            f"« ateliers init --database {database} ».")
-    pool = Pool(database)
-    pool.init()
-    if extras is None:
-        extras = {}
-    while True:
-        try:
-            with Transaction().start(
-                    database, 0, readonly=readonly, **extras) as tx:
-                User = pool.get('res.user')
-                admin, = User.search([('login', '=', 'admin')])
-                with Transaction().set_user(admin.id):
-                    context = User.get_preferences(context_only=True)
-                    with Transaction().set_context(
-                            context, _check_access=False):
-                        result = func(pool)
-                if not readonly:
-                    tx.commit()
-                return result
-        except TransactionError as error:
-            error.fix(extras)
-
-
 def find_due(database, date):
-    return run(database, lambda pool: leases_due(pool, date), readonly=True)
+    return environment.run(
+        database, lambda pool: leases_due(pool, date), readonly=True)
 
 
 def invoice_rents(database, date, post=False, batch_size=100,
@@ -104,7 +70,7 @@ def invoice_rents(database, date, post=False, batch_size=100,
     extras = {}
     for i in range(0, len(ids), batch_size):
         chunk = ids[i:i + batch_size]
-        created, posted, untaxed, total = run(
+        created, posted, untaxed, total = environment.run(
             database, lambda pool: batch(pool, chunk), extras=extras)
         result['created'] += created
         result['posted'] += posted
@@ -136,7 +102,7 @@ def invoice(database, period, force, post, batch_size):
     Idempotent : une période déjà facturée ne l'est jamais une seconde
     fois."""
     date = parse_period(period)
-    run(database, lambda pool: options.check_fiscal_year(
+    environment.run(database, lambda pool: options.check_fiscal_year(
             pool, date.year, "'--period'"), readonly=True)
     due = find_due(database, date)
     with click.progressbar(

@@ -1,0 +1,59 @@
+"""Smoke tests of `ateliers pos` on the demo database: the closing of a
+period through the restart-on-lock transaction of the tool, the signed
+archive it writes outside the database, and the integrity check with and
+without the sealing key (CGI art. 286 I 3° bis)."""
+import datetime
+import pathlib
+
+from smoke import ateliers
+
+
+def test_pos_close_verify(site):
+    env, database, _, _ = site
+    home = pathlib.Path(env['ATELIERS_HOME'])
+    today = datetime.date.today()
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+
+    # The month still running cannot be closed (not ended)
+    run = ateliers('pos', 'close', '--database', database, '--point',
+        'Magasin de producteurs', '--type', 'month', '--date',
+        today.isoformat(), env=env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "n'est pas terminée" in run.stderr
+    assert 'Traceback' not in run.stderr
+
+    # Last month can, once, and its signed archive is written outside
+    run = ateliers('pos', 'close', '--database', database, '--point',
+        'Magasin de producteurs', '--type', 'month', '--date',
+        last_month.isoformat(), env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith('Clôture n° '), run.stdout
+    archives = sorted((home / 'pos-archives').glob('closing-*-month-*.csv'))
+    assert len(archives) == 1, archives
+    assert archives[0].read_bytes().splitlines()[-1].startswith(
+        b'hmac-sha256;')
+
+    run = ateliers('pos', 'verify', '--database', database, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert lines and all(l.startswith('OK ') for l in lines), run.stdout
+    assert any('dernière archive concordante' in l for l in lines)
+
+    run = ateliers('pos', 'verify-archive', '--database', database,
+        archives[0], env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    # Without the key: "not verifiable", never "intact"
+    no_key = dict(env, TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE=str(
+            home / 'missing.key'))
+    run = ateliers('pos', 'verify', '--database', database, env=no_key)
+    assert run.returncode == 3, run.stdout + run.stderr
+    assert 'NON VÉRIFIABLE' in run.stdout
+    assert 'intacte' not in run.stdout
+
+    # A key rotation: the new key signs, the old one still verifies
+    run = ateliers('pos', 'key', 'rotate', env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len((home / 'pos-chain.key').read_text().splitlines()) == 4
+    run = ateliers('pos', 'verify', '--database', database, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
