@@ -31,10 +31,13 @@ RUN pip install .
 COPY --from=sao /opt/sao/package /opt/sao/package
 COPY config/trytond.conf config/logging.conf /etc/trytond/
 COPY docker-entrypoint.sh /usr/local/bin/
+# The closings' signed archives ([ptce_sectors] archive_path): a volume
+# of their own, owned by trytond
 RUN useradd --system --home-dir /var/lib/trytond --create-home trytond \
+    && install -d -o trytond -g trytond /var/lib/ateliers/pos-archives \
     && chmod +x /usr/local/bin/docker-entrypoint.sh
 USER trytond
-VOLUME /var/lib/trytond
+VOLUME /var/lib/trytond /var/lib/ateliers/pos-archives
 EXPOSE 8000
 ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["trytond"]

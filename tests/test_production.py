@@ -91,6 +91,21 @@ def test_trytond_conf(trytond_conf):
     assert trytond_conf.getint('session', 'max_attempt_ip_network') > 0
 
 
+def test_sealing_key_outside_database(compose, trytond_conf):
+    """Every trytond service signs the tills with the key of a secret, and
+    the closings' archives go to a volume of their own"""
+    key = trytond_conf.get('ptce_sectors', 'chain_key_file')
+    assert key == '/run/secrets/pos_chain_key'
+    assert compose['secrets']['pos_chain_key']['file'] == (
+        './secrets/pos_chain.key')
+    archives = trytond_conf.get('ptce_sectors', 'archive_path')
+    for name in ['init', 'trytond', 'cron', 'worker']:
+        service = compose['services'][name]
+        assert 'pos_chain_key' in service['secrets'], name
+        assert f'posarchives:{archives}' in service['volumes'], name
+    assert trytond_conf.getint('database', 'retry') >= 10
+
+
 def headers():
     "The add_header directives of the HTTPS server: name -> value"
     https = NGINX[NGINX.index('listen 443'):]
