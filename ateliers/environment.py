@@ -267,27 +267,41 @@ def init_lock(database):
         yield
 
 
-@contextlib.contextmanager
-def transaction(database, readonly=False):
-    """Open a transaction as the admin user of the database with the
-    company in the context; yields the pool. Commits on success."""
+def open_pool(database):
+    "The pool of an existing database, loaded"
     from trytond.pool import Pool
-    from trytond.transaction import Transaction
     if not database_exists(database):
         raise ToolError(
             f"La base « {database} » n'existe pas : lancez "
             f"« ateliers init --database {database} ».")
     pool = Pool(database)
     pool.init()
+    return pool
+
+
+@contextlib.contextmanager
+def as_admin(pool):
+    """Act in the current transaction as admin (so records show who did
+    it) in admin's company, without the access checks of a client
+    request."""
+    from trytond.transaction import Transaction
+    User = pool.get('res.user')
+    admin, = User.search([('login', '=', 'admin')])
+    with Transaction().set_user(admin.id):
+        context = User.get_preferences(context_only=True)
+        with Transaction().set_context(context, _check_access=False):
+            yield
+
+
+@contextlib.contextmanager
+def transaction(database, readonly=False):
+    """Open a transaction as the admin user of the database with the
+    company in the context; yields the pool. Commits on success."""
+    from trytond.transaction import Transaction
+    pool = open_pool(database)
     with Transaction().start(database, 0, readonly=readonly) as tx:
-        User = pool.get('res.user')
-        admin, = User.search([('login', '=', 'admin')])
-        # The tool acts as admin (so records show who did it) in admin's
-        # company, without the access checks of a client request.
-        with Transaction().set_user(admin.id):
-            context = User.get_preferences(context_only=True)
-            with Transaction().set_context(context, _check_access=False):
-                yield pool
+        with as_admin(pool):
+            yield pool
         if not readonly:
             tx.commit()
 
@@ -304,27 +318,16 @@ def run(database, func, readonly=False, extras=None, attempts=20):
     import time
 
     from trytond import backend
-    from trytond.pool import Pool
     from trytond.transaction import Transaction, TransactionError
-    if not database_exists(database):
-        raise ToolError(
-            f"La base « {database} » n'existe pas : lancez "
-            f"« ateliers init --database {database} ».")
-    pool = Pool(database)
-    pool.init()
+    pool = open_pool(database)
     if extras is None:
         extras = {}
     for attempt in range(attempts):
         try:
             with Transaction().start(
                     database, 0, readonly=readonly, **extras) as tx:
-                User = pool.get('res.user')
-                admin, = User.search([('login', '=', 'admin')])
-                with Transaction().set_user(admin.id):
-                    context = User.get_preferences(context_only=True)
-                    with Transaction().set_context(
-                            context, _check_access=False):
-                        result = func(pool)
+                with as_admin(pool):
+                    result = func(pool)
                 if not readonly:
                     tx.commit()
                 return result
