@@ -539,21 +539,22 @@ class POSSale(metaclass=PoolMeta):
 
     @classmethod
     def verify_chain(cls, points=None, archives=None):
-        """Check the chain of posted sales and of closings of each point of
-        sale (all when points is None) against their signatures, their
+        """Check the chain of posted sales and of closings of each point
+        of sale (all when points is None) against their signatures, their
         accounting moves, the signed chain head and the newest of the
-        archives given (their contents).  Return one dict per point:
+        archives given (their contents). Return one dict per point:
         {point, name, sales, closings, broken, unverifiable, anchored}
-        where broken is None or a dict {model, id, number, chain_number,
-        reason} naming the first broken record, unverifiable counts the
-        records signed by a key that is not available (their content
-        cannot be vouched for) and anchored tells whether an archive
-        vouched for the last closing.  Reasons: 'hash' (the content was
-        changed), 'previous' (link to the previous record), 'sequence'
-        (gap or deletion), 'state' (a chained sale is no longer posted),
-        'move' (its accounting move was changed), 'tail' (the last records
-        were deleted), 'head' (the chain head was changed), 'closing'
-        (a closing does not match its sales), 'total', 'anchor' (the
+        where broken is None or a dict {model, id, number,
+        chain_number, reason} naming the first broken record,
+        unverifiable counts the signatures that could not be checked
+        for want of the key file (their content cannot be vouched for)
+        and anchored tells whether an archive vouched for the last
+        closing. Reasons: 'hash' (the content was changed), 'previous'
+        (link to the previous record), 'sequence' (gap or deletion),
+        'state' (a chained sale is no longer posted), 'move' (its
+        accounting move was changed), 'tail' (the last records were
+        deleted), 'head' (the chain head was changed), 'closing' (a
+        closing does not match its sales), 'total', 'anchor' (the
         database is behind or differs from an archive)."""
         pool = Pool()
         Point = pool.get('sale.point')

@@ -80,10 +80,14 @@ def sign(secret, payload):
 
 def check(keys, key_id, payload, signature):
     """True when the signature is right, False when it is wrong, None when
-    the key that made it is not available (not verifiable)."""
+    no key is available at all (not verifiable).  A key id that the key
+    file does not hold is wrong: the file keeps every key that ever signed,
+    so it was either forged or the file lost a key (restore it)."""
+    if not keys:
+        return None
     secret = keys.get(key_id) if key_id else None
     if secret is None:
-        return None
+        return False
     return hmac.compare_digest(sign(secret, payload), signature or '')
 
 

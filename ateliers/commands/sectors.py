@@ -60,8 +60,8 @@ def verify(pool, archives=()):
         else:
             contents.append(content)
     if unverifiable:
-        lines.append(f"?? {unverifiable} archive(s) signée(s) par une clé "
-            "absente du fichier de clés : non vérifiable(s)")
+        lines.append(f"?? {unverifiable} archive(s) non vérifiable(s) faute "
+            "de fichier de clés")
     for result in Sale.verify_chain(archives=contents):
         broken = result['broken']
         if broken:
@@ -79,8 +79,8 @@ def verify(pool, archives=()):
             lines.append(
                 f"?? {result['name']} : {result['sales']} vente(s), "
                 f"{result['closings']} clôture(s), NON VÉRIFIABLE : "
-                f"{result['unverifiable']} signature(s) faite(s) par une clé "
-                "absente du fichier de clés")
+                f"{result['unverifiable']} signature(s) non contrôlée(s) "
+                "faute de fichier de clés")
         else:
             anchor = (", dernière archive concordante" if result['anchored']
                 else ", sans archive externe")
@@ -276,8 +276,8 @@ def verify_archive_command(database, archive):
         intact = pool.get('ptce.pos.closing').verify_archive(content)
     if intact is None:
         click.echo(
-            f"Erreur : archive « {archive} » non vérifiable : la clé qui "
-            "l'a signée est absente du fichier de clés.", err=True)
+            f"Erreur : archive « {archive} » non vérifiable sans le "
+            "fichier de clés de scellement.", err=True)
         raise click.exceptions.Exit(EXIT_UNVERIFIABLE)
     if not intact:
         raise ToolError(
