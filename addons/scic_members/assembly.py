@@ -62,6 +62,7 @@ def weighted_result(votes, count_abstentions=False, renormalise=True):
 class Assembly(Workflow, ModelSQL, ModelView):
     "SCIC General Assembly"
     __name__ = 'scic.assembly'
+    __string__ = "SCIC General Assembly"
 
     _states = {'readonly': Eval('state') != 'draft'}
 
@@ -262,6 +263,7 @@ class Assembly(Workflow, ModelSQL, ModelView):
 class Attendee(ModelSQL, ModelView):
     "SCIC General Assembly Attendee"
     __name__ = 'scic.assembly.attendee'
+    __string__ = "SCIC General Assembly Attendee"
 
     assembly = fields.Many2One(
         'scic.assembly', "Assembly", required=True, ondelete='CASCADE')
@@ -349,6 +351,7 @@ class Attendee(ModelSQL, ModelView):
 class Resolution(sequence_ordered(), ModelSQL, ModelView):
     "SCIC General Assembly Resolution"
     __name__ = 'scic.assembly.resolution'
+    __string__ = "SCIC General Assembly Resolution"
 
     assembly = fields.Many2One(
         'scic.assembly', "Assembly", required=True, ondelete='CASCADE')
@@ -473,6 +476,7 @@ class Resolution(sequence_ordered(), ModelSQL, ModelView):
 class Vote(ModelSQL, ModelView):
     "SCIC General Assembly Vote per College"
     __name__ = 'scic.assembly.vote'
+    __string__ = "SCIC General Assembly Vote per College"
 
     resolution = fields.Many2One(
         'scic.assembly.resolution', "Resolution", required=True,
@@ -546,6 +550,7 @@ class Vote(ModelSQL, ModelView):
 class Ballot(ModelSQL, ModelView):
     "SCIC General Assembly Ballot"
     __name__ = 'scic.assembly.ballot'
+    __string__ = "SCIC General Assembly Ballot"
 
     resolution = fields.Many2One(
         'scic.assembly.resolution', "Resolution", required=True,

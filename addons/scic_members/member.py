@@ -33,6 +33,7 @@ AMOUNT_NAMES = (
 class Category(DeactivableMixin, ModelSQL, ModelView):
     "SCIC Category of Associates"
     __name__ = 'scic.category'
+    __string__ = "SCIC Category of Associates"
 
     name = fields.Char("Name", required=True)
     code = fields.Char("Code")
@@ -73,6 +74,7 @@ class Category(DeactivableMixin, ModelSQL, ModelView):
 class College(DeactivableMixin, ModelSQL, ModelView):
     "SCIC Voting College"
     __name__ = 'scic.college'
+    __string__ = "SCIC Voting College"
 
     company = fields.Many2One('company.company', "Company", required=True)
     name = fields.Char("Name", required=True)
@@ -134,6 +136,7 @@ class College(DeactivableMixin, ModelSQL, ModelView):
 class CollegeCategory(ModelSQL):
     "SCIC College - Category"
     __name__ = 'scic.college-scic.category'
+    __string__ = "SCIC College - Category"
     college = fields.Many2One(
         'scic.college', "College", required=True, ondelete='CASCADE')
     category = fields.Many2One(
@@ -143,6 +146,7 @@ class CollegeCategory(ModelSQL):
 class Member(Workflow, ModelSQL, ModelView):
     "SCIC Associate"
     __name__ = 'scic.member'
+    __string__ = "SCIC Associate"
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state').in_(

@@ -42,6 +42,7 @@ DEBIT_KINDS = {'subscription', 'call'}
 class Movement(Workflow, ModelSQL, ModelView):
     "SCIC Share Movement"
     __name__ = 'scic.share.movement'
+    __string__ = "SCIC Share Movement"
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state') != 'draft'}

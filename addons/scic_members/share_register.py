@@ -163,6 +163,7 @@ def _text(value):
 class PrintRegisterStart(ModelView):
     "Print SCIC Register"
     __name__ = 'scic.register.print.start'
+    __string__ = "Print SCIC Register"
     company = fields.Many2One('company.company', "Company", required=True)
     date = fields.Date("Date", required=True)
     register = fields.Selection([
@@ -214,6 +215,7 @@ class PrintRegister(Wizard):
 class AttestationStart(ModelView):
     "Print SCIC Attestation"
     __name__ = 'scic.attestation.print.start'
+    __string__ = "Print SCIC Attestation"
     date = fields.Date("Date", required=True,
         help="The shares held at this date are attested.")
 
