@@ -140,6 +140,7 @@ def period_dates(type_, date):
 class Closing(ModelSQL, ModelView):
     "Point of Sale Closing"
     __name__ = 'ptce.pos.closing'
+    __string__ = "Point of Sale Closing"
     _rec_name = 'name'
 
     company = fields.Many2One(
@@ -611,6 +612,7 @@ class ZReport(Report):
 class CloseStart(ModelView):
     "Close a Point of Sale Period"
     __name__ = 'ptce.pos.close.start'
+    __string__ = "Close a Point of Sale Period"
 
     point = fields.Many2One('sale.point', "Point of Sale", required=True)
     type = fields.Selection([

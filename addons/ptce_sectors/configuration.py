@@ -13,6 +13,7 @@ LEGAL_MEAL_VOUCHER_CAP = Decimal('25.00')
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "Sectors Configuration"
     __name__ = 'ptce.sectors.configuration'
+    __string__ = "Sectors Configuration"
 
     meal_voucher_daily_cap = fields.Numeric(
         "Meal Voucher Daily Cap", digits=(16, 2),

@@ -31,6 +31,7 @@ def split_commission(untaxed, rate):
 class Agreement(ModelSQL, ModelView):
     "Consignment Agreement"
     __name__ = 'ptce.consignment.agreement'
+    __string__ = "Consignment Agreement"
     _rec_name = 'reference'
 
     company = fields.Many2One('company.company', "Company", required=True)
@@ -143,6 +144,7 @@ class Agreement(ModelSQL, ModelView):
 class Settlement(Workflow, ModelSQL, ModelView):
     "Consignment Settlement"
     __name__ = 'ptce.consignment.settlement'
+    __string__ = "Consignment Settlement"
 
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
@@ -274,6 +276,7 @@ class Move(metaclass=PoolMeta):
 class SettlementLine(ModelSQL, ModelView):
     "Consignment Settlement Item"
     __name__ = 'ptce.consignment.settlement.line'
+    __string__ = "Consignment Settlement Item"
 
     settlement = fields.Many2One(
         'ptce.consignment.settlement', "Settlement", required=True,
@@ -312,6 +315,7 @@ class SettlementReport(Report):
 class SettleStart(ModelView):
     "Settle Consignments"
     __name__ = 'ptce.consignment.settle.start'
+    __string__ = "Settle Consignments"
 
     period = fields.Many2One(
         'account.period', "Period", required=True,

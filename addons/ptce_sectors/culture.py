@@ -17,6 +17,7 @@ from .exceptions import EventError
 class Event(ModelSQL, ModelView):
     "Cultural Event"
     __name__ = 'ptce.culture.event'
+    __string__ = "Cultural Event"
 
     company = fields.Many2One('company.company', "Company", required=True)
     name = fields.Char("Name", required=True)
@@ -126,6 +127,7 @@ class POSSaleLine(metaclass=PoolMeta):
 class Equipment(DeactivableMixin, ModelSQL, ModelView):
     "Pooled Equipment"
     __name__ = 'ptce.culture.equipment'
+    __string__ = "Pooled Equipment"
 
     company = fields.Many2One('company.company', "Company", required=True)
     name = fields.Char("Name", required=True)
@@ -141,6 +143,7 @@ class Equipment(DeactivableMixin, ModelSQL, ModelView):
 class Loan(ModelSQL, ModelView):
     "Equipment Loan"
     __name__ = 'ptce.culture.equipment.loan'
+    __string__ = "Equipment Loan"
 
     equipment = fields.Many2One(
         'ptce.culture.equipment', "Equipment", required=True,

@@ -26,6 +26,7 @@ OUTCOMES = [
 class Flow(DeactivableMixin, ModelSQL, ModelView):
     "Recyclerie Flow"
     __name__ = 'ptce.recyclerie.flow'
+    __string__ = "Recyclerie Flow"
 
     code = fields.Char("Code", required=True)
     name = fields.Char("Name", required=True, translate=True)
@@ -44,6 +45,7 @@ class Flow(DeactivableMixin, ModelSQL, ModelView):
 class Intake(ModelSQL, ModelView):
     "Recyclerie Intake"
     __name__ = 'ptce.recyclerie.intake'
+    __string__ = "Recyclerie Intake"
 
     company = fields.Many2One('company.company', "Company", required=True)
     date = fields.Date("Date", required=True)
@@ -188,6 +190,7 @@ class Intake(ModelSQL, ModelView):
 class Outcome(ModelSQL, ModelView):
     "Recyclerie Outcome"
     __name__ = 'ptce.recyclerie.outcome'
+    __string__ = "Recyclerie Outcome"
 
     intake = fields.Many2One(
         'ptce.recyclerie.intake', "Intake", required=True,

@@ -14,6 +14,7 @@ SECTOR_ROOT_CODE = 'FIL'
 class Sector(DeactivableMixin, ModelSQL, ModelView):
     "Sector (filière)"
     __name__ = 'ptce.sector'
+    __string__ = "Sector"
     _rec_name = 'name'
 
     company = fields.Many2One('company.company', "Company", required=True)
