@@ -18,6 +18,7 @@ LEGAL_RESERVE_RATIO = Decimal('0.15')
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     __name__ = 'ptce.reporting.configuration'
+    __string__ = "Reporting Configuration"
 
     de_minimis_ceiling = fields.Numeric(
         "De Minimis Ceiling", digits=(16, 2), required=True,

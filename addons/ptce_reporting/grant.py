@@ -42,6 +42,7 @@ STATES = [
 class BudgetNature(sequence_ordered(), ModelSQL, ModelView):
     "Nature of expense of a grant budget (lines of the Cerfa 15059 form)"
     __name__ = 'ptce.grant.budget.nature'
+    __string__ = "Grant Budget Nature"
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code", required=True)
@@ -77,6 +78,7 @@ class BudgetNature(sequence_ordered(), ModelSQL, ModelView):
 class Grant(Workflow, ModelSQL, ModelView):
     "Grant"
     __name__ = 'ptce.grant'
+    __string__ = "Grant"
     _rec_name = 'reference'
 
     _states = {
@@ -523,6 +525,7 @@ class Grant(Workflow, ModelSQL, ModelView):
 class BudgetLine(sequence_ordered(), ModelSQL, ModelView):
     "Grant Budget Line"
     __name__ = 'ptce.grant.budget.line'
+    __string__ = "Grant Budget Line"
 
     grant = fields.Many2One(
         'ptce.grant', "Grant", required=True, ondelete='CASCADE')
@@ -560,6 +563,7 @@ class BudgetLine(sequence_ordered(), ModelSQL, ModelView):
 class Instalment(ModelSQL, ModelView):
     "Grant Instalment"
     __name__ = 'ptce.grant.instalment'
+    __string__ = "Grant Instalment"
 
     grant = fields.Many2One(
         'ptce.grant', "Grant", required=True, ondelete='CASCADE')

@@ -68,6 +68,7 @@ def _sector_domain():
 class Activity(CompanyMixin, ModelSQL, ModelView):
     "Activity"
     __name__ = 'ptce.activity'
+    __string__ = "Activity"
     name = fields.Char("Name", required=True)
     party = fields.Many2One(
         'party.party', "Carrier",
@@ -95,6 +96,7 @@ class Activity(CompanyMixin, ModelSQL, ModelView):
 class Job(CompanyMixin, ModelSQL, ModelView):
     "Job"
     __name__ = 'ptce.job'
+    __string__ = "Job"
     name = fields.Char("Position", required=True)
     employer = fields.Many2One(
         'party.party', "Employer",
@@ -128,6 +130,7 @@ class Job(CompanyMixin, ModelSQL, ModelView):
 class VisitorCount(CompanyMixin, ModelSQL, ModelView):
     "Visitor Count"
     __name__ = 'ptce.visitor.count'
+    __string__ = "Visitor Count"
     date = fields.Date("Date", required=True)
     site = fields.Char(
         "Site", required=True,
@@ -508,6 +511,7 @@ def percent(series, part, whole):
 class IndicatorValue(ModelSQL, ModelView):
     "Indicator Value"
     __name__ = 'ptce.indicator.value'
+    __string__ = "Indicator Value"
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
     indicator = fields.Selection(
@@ -558,6 +562,7 @@ class IndicatorValue(ModelSQL, ModelView):
 class ComputeStart(ModelView):
     "Compute Indicators"
     __name__ = 'ptce.indicator.compute.start'
+    __string__ = "Compute Indicators"
     year = fields.Integer("Year", required=True)
 
     @staticmethod

@@ -416,6 +416,7 @@ def _slug(text):
 class PackStart(ModelView):
     "Print Funder Pack"
     __name__ = 'ptce.pack.print.start'
+    __string__ = "Print Funder Pack"
     activity_report = fields.Boolean(
         "Activity Report",
         help="The general activity report (rapport d'activité) covering all "
@@ -447,6 +448,7 @@ class PackStart(ModelView):
 class PackResult(ModelView):
     "Print Funder Pack"
     __name__ = 'ptce.pack.print.result'
+    __string__ = "Printed Funder Pack"
     workbook = fields.Binary(
         "Workbook", filename='workbook_name', readonly=True)
     workbook_name = fields.Char("Workbook Name", readonly=True)

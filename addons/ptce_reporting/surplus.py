@@ -37,6 +37,7 @@ ACCOUNTS = {
 class Allocation(Workflow, ModelSQL, ModelView):
     "Surplus Allocation"
     __name__ = 'ptce.surplus.allocation'
+    __string__ = "Surplus Allocation"
     _states = {'readonly': Eval('state') != 'draft'}
 
     company = fields.Many2One(
@@ -279,6 +280,7 @@ class Allocation(Workflow, ModelSQL, ModelView):
 class AllocationLine(ModelSQL, ModelView):
     "Surplus Allocation Line"
     __name__ = 'ptce.surplus.allocation.line'
+    __string__ = "Surplus Allocation Line"
     allocation = fields.Many2One(
         'ptce.surplus.allocation', "Allocation", required=True,
         ondelete='CASCADE')
