@@ -77,3 +77,105 @@ def test_record_translations_point_at_records(module):
         elif fs_id not in ids:
             dangling.append(ctx)
     assert not dangling, f"translations of unknown records: {dangling}"
+
+
+def fr_catalog(module):
+    "{(msgctxt, msgid): msgstr} of the usable entries of locale/fr.po"
+    import polib
+    catalog = {}
+    for entry in polib.pofile(str(ADDONS / module / 'locale' / 'fr.po')):
+        if entry.obsolete or 'fuzzy' in entry.flags or not entry.msgstr:
+            continue
+        catalog[entry.msgctxt, entry.msgid] = entry.msgstr
+    return catalog
+
+
+def registered_classes(module):
+    "(kind, class) of every class that tryton.cfg registers"
+    import importlib
+    cfg = configparser.ConfigParser()
+    cfg.read(ADDONS / module / 'tryton.cfg')
+    for section in cfg.sections():
+        if section != 'register' and not section.startswith('register '):
+            continue
+        for kind in ('model', 'wizard', 'report'):
+            for name in cfg.get(section, kind, fallback='').split():
+                file, class_name = name.rsplit('.', 1)
+                python_module = importlib.import_module(f'{module}.{file}')
+                yield kind, getattr(python_module, class_name)
+
+
+def source_strings(module):
+    """(msgctxt, msgid) that Tryton registers for the models, fields,
+    selection values and wizard buttons of the module's Python classes"""
+    from trytond.model import Model, fields
+    from trytond.wizard import StateView
+    for kind, cls in registered_classes(module):
+        name = cls.__name__
+        if kind == 'model' and issubclass(cls, Model):
+            # Without its own __string__, Tryton shows the humanized name
+            yield (f'model:{name},string:',
+                vars(cls).get('__string__') or f'<no __string__ in {cls}>')
+        own = [k for k in cls.__mro__ if k.__module__.split('.')[0] == module]
+        for klass in own:
+            for fname, field in vars(klass).items():
+                if kind != 'model' or not isinstance(field, fields.Field):
+                    continue
+                if isinstance(field.string, str) and field.string:
+                    yield f'field:{name},{fname}:', field.string
+                if isinstance(field.help, str) and field.help:
+                    yield f'help:{name},{fname}:', field.help
+                selection = getattr(field, 'selection', None)
+                if isinstance(selection, (list, tuple)):
+                    for _, label in selection:
+                        if label:
+                            yield f'selection:{name},{fname}:', label
+            for sname, state in vars(klass).items():
+                if kind != 'wizard' or not isinstance(state, StateView):
+                    continue
+                for button in state.buttons:
+                    yield (f'wizard_button:{name},{sname},{button.state}:',
+                        button.string)
+
+
+def xml_strings(module):
+    """(msgctxt, msgid) of the messages and the buttons that the module's
+    XML files load"""
+    import xml.etree.ElementTree as ET
+    translated = {
+        'ir.message': ['text'],
+        'ir.model.button': ['string', 'help', 'confirm'],
+        }
+    cfg = configparser.ConfigParser()
+    cfg.read(ADDONS / module / 'tryton.cfg')
+    for file in cfg.get('tryton', 'xml', fallback='').split():
+        tree = ET.parse(ADDONS / module / file)
+        for record in tree.iter('record'):
+            model = record.get('model')
+            for field in record.iter('field'):
+                if field.get('name') in translated.get(model, []):
+                    if field.text and field.text.strip():
+                        yield (f'model:{model},{field.get("name")}:'
+                            f'{record.get("id")}', field.text)
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_model_strings(module):
+    "Each model of the module has its own label and its French translation"
+    catalog = fr_catalog(module)
+    missing = [(ctx, msgid) for ctx, msgid in source_strings(module)
+        if ctx.startswith('model:') and (ctx, msgid) not in catalog]
+    assert not missing, f"models without a French label: {missing}"
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_source_strings_translated(module):
+    """Each field label, help, selection value, wizard button, message and
+    button has a French translation of its current English text (an entry
+    with an outdated msgid is not used by Tryton)"""
+    catalog = fr_catalog(module)
+    strings = list(source_strings(module)) + list(xml_strings(module))
+    missing = sorted({(ctx, msgid) for ctx, msgid in strings
+            if (ctx, msgid) not in catalog})
+    assert not missing, (f"{len(missing)} strings without French: "
+        + '\n'.join(f'{ctx} {msgid!r}' for ctx, msgid in missing))
