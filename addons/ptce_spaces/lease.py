@@ -328,10 +328,13 @@ class Lease(Workflow, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, value = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
         return [bool_op,
             ('reference', operator, value),
-            ('tenant', operator, value),
+            ('tenant.rec_name', operator, value),
             ]
 
     # Validation ----------------------------------------------------------

@@ -116,7 +116,10 @@ class Space(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def search_rec_name(cls, name, clause):
         _, operator, value = clause
-        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
         return [bool_op,
             ('code', operator, value),
             ('name', operator, value),
