@@ -212,9 +212,14 @@ class Movement(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        return ['OR',
-            ('number', *clause[1:]),
-            ('member.rec_name', *clause[1:]),
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, operand, *extra),
+            ('member.rec_name', operator, operand, *extra),
             ]
 
     @classmethod

@@ -128,6 +128,53 @@ class ScicMembersTestCase(
             self.assertEqual(Movement.capital(company), Decimal('3000.00'))
 
     @with_transaction()
+    def test_member_search_rec_name_negative(self):
+        "Search associates by number and party with negative operators"
+        pool = Pool()
+        Member = pool.get('scic.member')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            etic = create_associate(company, "ETIC")
+            bois = create_associate(company, "Coop Bois")
+
+            self.assertEqual(
+                Member.search([('rec_name', 'ilike', '%bois%')]), [bois])
+            self.assertEqual(
+                Member.search([('rec_name', 'not ilike', '%bois%')]), [etic])
+            self.assertEqual(
+                Member.search([('rec_name', '!=', 'Coop Bois')]), [etic])
+
+    @with_transaction()
+    def test_movement_search_rec_name_negative(self):
+        "Search movements by number and associate with negative operators"
+        pool = Pool()
+        Movement = pool.get('scic.share.movement')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            date = datetime.date.today().replace(month=1, day=15)
+            movements = []
+            for name in ["ETIC", "Coop Bois"]:
+                movement = Movement(
+                    company=company, kind='subscription',
+                    member=create_associate(company, name), date=date,
+                    shares=10, amount_paid=Decimal(1000))
+                movement.save()
+                movements.append(movement)
+            Movement.confirm(movements)
+            etic, bois = movements
+
+            self.assertEqual(
+                Movement.search([('rec_name', 'ilike', '%bois%')]), [bois])
+            self.assertEqual(
+                Movement.search([('rec_name', 'not ilike', '%bois%')]),
+                [etic])
+            self.assertEqual(
+                Movement.search([('rec_name', 'not ilike', etic.number)]),
+                [bois])
+
+    @with_transaction()
     def test_capital_fields_scic_groups_only(self):
         """The capital figures of the company (current, highest, floor,
         public bodies' part) are read only by the SCIC groups"""
