@@ -132,20 +132,20 @@ def meal_voucher_error(amounts, eligible, cap, covers=None):
     values) of the first rule broken."""
     total = sum(amounts, Decimal(0))
     if not eligible:
-        return 'msg_meal_voucher_not_food', {}
+        return 'ptce_sectors.msg_meal_voucher_not_food', {}
     if total > eligible:
-        return 'msg_meal_voucher_above_eligible', {
+        return 'ptce_sectors.msg_meal_voucher_above_eligible', {
             'amount': total, 'eligible': eligible,
             'excess': total - eligible}
     if cap is None:
         return None
     for amount in amounts:
         if amount > cap:
-            return 'msg_meal_voucher_above_cap', {
+            return 'ptce_sectors.msg_meal_voucher_above_cap', {
                 'amount': amount, 'cap': cap, 'excess': amount - cap}
     holders = len([a for a in amounts if a > 0])
     if covers and holders > covers:
-        return 'msg_meal_voucher_holders', {
+        return 'ptce_sectors.msg_meal_voucher_holders', {
             'count': holders, 'covers': covers, 'cap': cap}
     return None
 
@@ -859,8 +859,7 @@ class POSPayment(metaclass=PoolMeta):
                         else lang.currency(v, sale.currency))
                     for k, v in values.items()}
                 raise MealVoucherError(gettext(
-                        'ptce_sectors.' + msg_id, sale=sale.rec_name,
-                        **values))
+                        msg_id, sale=sale.rec_name, **values))
 
 
 class POSPaymentMethod(metaclass=PoolMeta):

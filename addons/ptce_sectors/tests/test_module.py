@@ -108,7 +108,7 @@ class MealVoucherTestCase(unittest.TestCase):
 
     def test_one_guest_above_cap(self):
         self.assertEqual(
-            self.error(['30']), 'msg_meal_voucher_above_cap')
+            self.error(['30']), 'ptce_sectors.msg_meal_voucher_above_cap')
         self.assertEqual(
             meal_voucher_error([D(30)], D('49.5'), D(25), 3)[1]['excess'],
             D(5))
@@ -121,14 +121,17 @@ class MealVoucherTestCase(unittest.TestCase):
 
     def test_more_payments_than_covers(self):
         self.assertEqual(
-            self.error(['10', '10', '10', '5']), 'msg_meal_voucher_holders')
+            self.error(['10', '10', '10', '5']),
+            'ptce_sectors.msg_meal_voucher_holders')
         self.assertIsNone(self.error(['10', '10', '10', '5'], covers=None))
 
     def test_above_eligible_food(self):
         self.assertEqual(
-            self.error(['25', '25']), 'msg_meal_voucher_above_eligible')
+            self.error(['25', '25']),
+            'ptce_sectors.msg_meal_voucher_above_eligible')
         self.assertEqual(
-            self.error(['5'], eligible='0'), 'msg_meal_voucher_not_food')
+            self.error(['5'], eligible='0'),
+            'ptce_sectors.msg_meal_voucher_not_food')
 
     def test_no_cap(self):
         self.assertIsNone(self.error(['40'], cap=None))
