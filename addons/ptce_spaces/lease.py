@@ -682,8 +682,9 @@ class Lease(Workflow, ModelSQL, ModelView):
         lines = []
         spaces = ', '.join(s.code for s in self.spaces)
         for product, amount, msg in [
-                (config.rent_product, self.rent, 'msg_line_rent'),
-                (config.charges_product, self.charges, 'msg_line_charges'),
+                (config.rent_product, self.rent, 'ptce_spaces.msg_line_rent'),
+                (config.charges_product, self.charges,
+                    'ptce_spaces.msg_line_charges'),
                 ]:
             if not amount:
                 continue
@@ -698,7 +699,7 @@ class Lease(Workflow, ModelSQL, ModelView):
                 unit_price=self.prorata(amount, start, end, full_days),
                 account=product.account_revenue_used,
                 description=gettext(
-                    'ptce_spaces.' + msg, spaces=spaces,
+                    msg, spaces=spaces,
                     start=start.strftime('%d/%m/%Y'),
                     end=end.strftime('%d/%m/%Y')),
                 origin=self,
