@@ -238,9 +238,13 @@ class Movement(Workflow, ModelSQL, ModelView):
         if mode in {'write', 'delete'}:
             for movement in movements:
                 if movement.state != 'draft':
+                    msg_id = {
+                        'write': 'scic_members.msg_movement_confirmed_write',
+                        'delete':
+                            'scic_members.msg_movement_confirmed_delete',
+                        }[mode]
                     raise MovementAccessError(gettext(
-                            'scic_members.msg_movement_confirmed_' + mode,
-                            movement=movement.rec_name))
+                            msg_id, movement=movement.rec_name))
 
     @classmethod
     def copy(cls, movements, default=None):

@@ -80,9 +80,12 @@ class ImportSummary:
 
     def describe(self):
         "The summary in the language of the transaction"
+        if self.dry_run:
+            msg_id = 'scic_members.msg_import_summary_dry_run'
+        else:
+            msg_id = 'scic_members.msg_import_summary'
         return gettext(
-            'scic_members.msg_import_summary' + (
-                '_dry_run' if self.dry_run else ''),
+            msg_id,
             created=self.created, updated=self.updated,
             unchanged=self.unchanged, ignored=self.ignored,
             blank=self.blank, totals=self.totals)
@@ -324,7 +327,7 @@ def import_register(
         errors.append((row_number, gettext(
                     'scic_members.msg_import_row', row=row_number,
                     column=labels.get(field, field),
-                    reason=gettext('scic_members.' + message, **values))))
+                    reason=gettext(message, **values))))
     for field in missing:
         errors.append((1, gettext(
                     'scic_members.msg_import_row', row=1, column=field,
@@ -358,36 +361,39 @@ def import_register(
         if name_key in TOTALS:
             data = [f for f in ASSOCIATE_DATA if values.get(f)]
             if data:
-                error(row_number, 'name', 'msg_import_total_data',
+                error(row_number, 'name', 'scic_members.msg_import_total_data',
                     value=values['name'],
                     columns=', '.join(labels[f] for f in data))
             else:
                 summary.totals += 1
             continue
         if not values.get('kind'):
-            error(row_number, 'kind', 'msg_import_no_kind')
+            error(row_number, 'kind', 'scic_members.msg_import_no_kind')
             continue
         record = {'row': row_number, 'existing': None}
         count = len(errors)
         for field in REQUIRED:
             if not values.get(field):
-                error(row_number, field, 'msg_import_required')
+                error(row_number, field, 'scic_members.msg_import_required')
         kind = KINDS.get(normalise(values['kind']))
         if kind is None:
-            error(row_number, 'kind', 'msg_import_kind', value=values['kind'])
+            error(row_number, 'kind',
+                'scic_members.msg_import_kind', value=values['kind'])
         record['kind'] = kind
         record['name'] = values.get('name', '')
         record['first_name'] = values.get('first_name', '')
         if kind == 'person' and not record['first_name']:
-            error(row_number, 'first_name', 'msg_import_first_name')
+            error(row_number, 'first_name',
+                'scic_members.msg_import_first_name')
         siret = normalise_siret(values.get('siret', ''))
         if siret and not siret_check.is_valid(siret):
-            error(row_number, 'siret', 'msg_import_siret',
+            error(row_number, 'siret', 'scic_members.msg_import_siret',
                 value=values['siret'])
         record['siret'] = siret
         email = values.get('email', '')
         if email and not EMAIL.match(email):
-            error(row_number, 'email', 'msg_import_email', value=email)
+            error(row_number, 'email',
+                'scic_members.msg_import_email', value=email)
         record['email'] = email
         for field in ['street', 'postal_code', 'city']:
             record[field] = values.get(field, '')
@@ -395,50 +401,53 @@ def import_register(
             record['category'] = categories.get(
                 normalise(values['category']))
             if not record['category']:
-                error(row_number, 'category', 'msg_import_category',
+                error(row_number, 'category',
+                    'scic_members.msg_import_category',
                     value=values['category'])
         record['college'] = None
         if values.get('college'):
             record['college'] = colleges.get(normalise(values['college']))
             if not record['college']:
-                error(row_number, 'college', 'msg_import_college',
+                error(row_number, 'college', 'scic_members.msg_import_college',
                     value=values['college'])
         elif company.scic_colleges_used:
-            error(row_number, 'college', 'msg_import_required')
+            error(row_number, 'college', 'scic_members.msg_import_required')
         for field in ['admission_date', 'exit_date', 'birth_date']:
             record[field] = None
             if values.get(field):
                 try:
                     record[field] = _date(row[field], datemode)
                 except (ValueError, xlrd.xldate.XLDateError):
-                    error(row_number, field, 'msg_import_date',
+                    error(row_number, field, 'scic_members.msg_import_date',
                         value=values[field])
         if (record['exit_date'] and record['admission_date']
                 and record['exit_date'] < record['admission_date']):
-            error(row_number, 'exit_date', 'msg_import_exit_date')
+            error(row_number, 'exit_date', 'scic_members.msg_import_exit_date')
         if record['birth_date'] and kind == 'organisation':
             error(row_number, 'birth_date',
-                'msg_import_birth_date_organisation')
+                'scic_members.msg_import_birth_date_organisation')
         shares = values.get('shares', '')
         record['shares'] = None
         if shares:
             if re.fullmatch(r'\d+', shares) and int(shares) > 0:
                 record['shares'] = int(shares)
             else:
-                error(row_number, 'shares', 'msg_import_shares', value=shares)
+                error(row_number, 'shares',
+                    'scic_members.msg_import_shares', value=shares)
         record['paid'] = None
         if values.get('paid'):
             try:
                 record['paid'] = currency.round(
                     Decimal(values['paid'].replace(',', '.').replace(' ', '')))
             except InvalidOperation:
-                error(row_number, 'paid', 'msg_import_amount',
+                error(row_number, 'paid', 'scic_members.msg_import_amount',
                     value=values['paid'])
         if record['shares'] and record['paid'] is not None:
             amount = currency.round(nominal * record['shares'])
             # Loi 1947 art. 12: a quarter at least paid.
             if record['paid'] * 4 < amount or record['paid'] > amount:
-                error(row_number, 'paid', 'msg_import_paid_quarter',
+                error(row_number, 'paid',
+                    'scic_members.msg_import_paid_quarter',
                     paid=record['paid'], amount=amount)
         name = record['name']
         if kind == 'person' and record['first_name']:
@@ -452,15 +461,15 @@ def import_register(
         earlier = seen.find(associate)
         existing = register.find(associate) if not earlier else None
         if earlier:
-            error(row_number, 'name', 'msg_import_duplicate',
+            error(row_number, 'name', 'scic_members.msg_import_duplicate',
                 associate=name, row=earlier.row)
         elif existing and existing.member in claimed:
-            error(row_number, 'name', 'msg_import_duplicate',
+            error(row_number, 'name', 'scic_members.msg_import_duplicate',
                 associate=name, row=claimed[existing.member])
         elif existing and not update:
             error(row_number,
                 'siret' if associate.sirets & existing.sirets else 'name',
-                'msg_import_exists', associate=existing.rec_name)
+                'scic_members.msg_import_exists', associate=existing.rec_name)
         elif existing:
             claimed[existing.member] = row_number
             record['existing'] = existing
@@ -469,11 +478,13 @@ def import_register(
         if number and not (existing and (
                     not update or existing.number == number)):
             if existing and existing.number:
-                error(row_number, 'number', 'msg_import_update_differs',
+                error(row_number, 'number',
+                    'scic_members.msg_import_update_differs',
                     associate=existing.rec_name, value=number,
                     register=existing.number)
             elif number in existing_numbers or number in seen_numbers:
-                error(row_number, 'number', 'msg_import_number_duplicate',
+                error(row_number, 'number',
+                    'scic_members.msg_import_number_duplicate',
                     value=number)
         if number:
             seen_numbers.setdefault(number, row_number)
@@ -521,7 +532,8 @@ def _check_update(company, records, error):
             if value != register:
                 if field == 'kind':
                     value, register = kinds[value], kinds[register]
-                error(record['row'], field, 'msg_import_update_differs',
+                error(record['row'], field,
+                    'scic_members.msg_import_update_differs',
                     associate=existing.rec_name, value=_display(value),
                     register=_display(register))
 
