@@ -179,3 +179,20 @@ def test_source_strings_translated(module):
             if (ctx, msgid) not in catalog})
     assert not missing, (f"{len(missing)} strings without French: "
         + '\n'.join(f'{ctx} {msgid!r}' for ctx, msgid in missing))
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_message_ids_greppable(module):
+    """Each message is named by its full id ('module.msg_x') somewhere in
+    the code: no id is built by concatenation, so grep finds its uses"""
+    text = (ADDONS / module / 'message.xml').read_text(encoding='utf-8')
+    ids = re.findall(r'<record model="ir.message" id="([^"]+)"', text)
+    root = ADDONS.parent
+    code = '\n'.join(
+        path.read_text(encoding='utf-8')
+        for pattern in ['addons/**/*.py', 'addons/**/*.xml',
+            'ateliers/**/*.py']
+        for path in root.glob(pattern))
+    unnamed = [i for i in ids
+        if f"'{module}.{i}'" not in code and f'"{module}.{i}"' not in code]
+    assert not unnamed, f"messages never named by their full id: {unnamed}"
