@@ -1,5 +1,12 @@
 """Test helpers shared by the four modules' test cases."""
-from trytond.tests.test_tryton import _DBTestCase, activate_module, drop_db
+from trytond.model import ModelSQL, fields
+from trytond.pool import Pool, isregisteredby
+from trytond.tests.test_tryton import (
+    _DBTestCase,
+    activate_module,
+    drop_db,
+    with_transaction,
+)
 
 from .environment import MODULES
 
@@ -19,3 +26,31 @@ class AllModulesTestMixin:
         super(_DBTestCase, cls).setUpClass()
         drop_db()
         activate_module(sorted(MODULES))
+
+
+class PartyReplaceAllFieldsMixin:
+    """Every stored Many2One to party.party of the module's models is in
+    party.replace's fields_to_replace (the stock PartyCheckReplaceMixin
+    checks only the fields listed)."""
+
+    @with_transaction()
+    def test_party_fields_to_replace_complete(self):
+        "Test every party field of the module is replaced"
+        pool = Pool()
+        Replace = pool.get('party.replace', type='wizard')
+        replaced = set(Replace.fields_to_replace())
+        for model_name, model in pool.iterobject():
+            if (not isregisteredby(model, self.module)
+                    or not issubclass(model, ModelSQL)
+                    or model._is_table_query()):
+                continue
+            # Only the fields the module defines, not those it inherits
+            own = set().union(*(vars(k) for k in model.__mro__
+                    if k.__module__.split('.')[0] == self.module))
+            for field_name, field in model._fields.items():
+                if (field_name in own
+                        and field._type == 'many2one'
+                        and field.model_name == 'party.party'
+                        and not isinstance(field, fields.Function)):
+                    with self.subTest(model=model_name, field=field_name):
+                        self.assertIn((model_name, field_name), replaced)
