@@ -9,14 +9,20 @@ from decimal import Decimal
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin,
+    PartyCompanyCheckEraseMixin,
     create_company,
     set_company,
 )
+from trytond.modules.party.exceptions import EraseError
+from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from ateliers.testing import AllModulesTestMixin
+from ateliers.testing import (
+    AllModulesTestMixin,
+    PartyReplaceAllFieldsMixin,
+)
 
 from ..sale_point import meal_voucher_error
 
@@ -24,7 +30,9 @@ D = Decimal
 
 
 class PtceSectorsTestCase(
-        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
+        AllModulesTestMixin, PartyCompanyCheckEraseMixin,
+        PartyCheckReplaceMixin, PartyReplaceAllFieldsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test ptce_sectors module"
     module = 'ptce_sectors'
 
@@ -96,6 +104,40 @@ class PtceSectorsTestCase(
         with self.assertRaises(AccessError):
             report(ateliers, users['outsider'])
 
+    def erase(self, party):
+        "Run the erase checks of the party.erase wizard on party"
+        pool = Pool()
+        Erase = pool.get('party.erase', type='wizard')
+        Session = pool.get('ir.session.wizard')
+        session = Session()
+        session.save()
+        Erase(session.id).check_erase(party)
+
+    @with_transaction()
+    def test_erase_party_borrower(self):
+        "A borrower cannot be erased until the equipment is returned"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Equipment = pool.get('ptce.culture.equipment')
+        Loan = pool.get('ptce.culture.equipment.loan')
+        company = create_company()
+        with set_company(company):
+            party = Party(name="Compagnie Tréteaux", active=False)
+            party.save()
+            equipment = Equipment(company=company, name="Sono")
+            equipment.save()
+            loan = Loan(
+                equipment=equipment, borrower=party,
+                start_date=datetime.date(2026, 3, 1),
+                end_date=datetime.date(2026, 3, 3))
+            loan.save()
+
+            with self.assertRaises(EraseError):
+                self.erase(party)
+            loan.returned = True
+            loan.save()
+            self.erase(party)
+
 
 class MealVoucherTestCase(unittest.TestCase):
     "Meal voucher rules: eligible food, cap per person, one per cover"
@@ -135,6 +177,7 @@ class MealVoucherTestCase(unittest.TestCase):
 
     def test_no_cap(self):
         self.assertIsNone(self.error(['40'], cap=None))
+
 
 
 del ModuleTestCase
