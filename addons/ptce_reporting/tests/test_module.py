@@ -6,17 +6,25 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import (
     CompanyTestMixin,
+    PartyCompanyCheckEraseMixin,
     create_company,
     set_company,
 )
+from trytond.modules.party.exceptions import EraseError
+from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from ateliers.testing import AllModulesTestMixin
+from ateliers.testing import (
+    AllModulesTestMixin,
+    PartyReplaceAllFieldsMixin,
+)
 
 
 class PtceReportingTestCase(
-        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
+        AllModulesTestMixin, PartyCompanyCheckEraseMixin,
+        PartyCheckReplaceMixin, PartyReplaceAllFieldsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test ptce_reporting module"
     module = 'ptce_reporting'
 
@@ -42,6 +50,40 @@ class PtceReportingTestCase(
         series = fte.series['cdd']
         self.assertEqual(
             (str(series.total), str(series.months[2])), ('0.30', '0.30'))
+
+
+    def erase(self, party):
+        "Run the erase checks of the party.erase wizard on party"
+        pool = Pool()
+        Erase = pool.get('party.erase', type='wizard')
+        Session = pool.get('ir.session.wizard')
+        session = Session()
+        session.save()
+        Erase(session.id).check_erase(party)
+
+    @with_transaction()
+    def test_erase_party_funder(self):
+        "A funder cannot be erased while one of its grants is not closed"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Grant = pool.get('ptce.grant')
+        company = create_company()
+        with set_company(company):
+            party = Party(name="Région", active=False)
+            party.save()
+            grant = Grant(
+                company=company, funder=party, reference='CONV-1',
+                kind='operating', amount=Decimal(10000),
+                award_date=datetime.date(2026, 1, 1),
+                start_date=datetime.date(2026, 1, 1),
+                end_date=datetime.date(2026, 12, 31))
+            grant.save()
+
+            with self.assertRaises(EraseError):
+                self.erase(party)
+            # Closed by hand: the workflow is not what is tested here
+            Grant.write([grant], {'state': 'closed'})
+            self.erase(party)
 
 
 del ModuleTestCase
