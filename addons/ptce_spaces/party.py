@@ -23,6 +23,7 @@ class Erase(metaclass=PoolMeta):
     def check_erase_company(self, party, company):
         pool = Pool()
         Lease = pool.get('ptce.lease')
+        Booking = pool.get('ptce.booking')
         super().check_erase_company(party, company)
         leases = Lease.search([
                 ('tenant', '=', party.id),
@@ -32,4 +33,15 @@ class Erase(metaclass=PoolMeta):
         if leases:
             raise EraseError(gettext(
                     'ptce_spaces.msg_erase_party_lease',
+                    party=party.rec_name, company=company.rec_name))
+        # A confirmed booking is still to be invoiced to the party
+        bookings = Booking.search([
+                ('party', '=', party.id),
+                ('company', '=', company.id),
+                ('state', '=', 'confirmed'),
+                ('invoice_line', '=', None),
+                ], limit=1)
+        if bookings:
+            raise EraseError(gettext(
+                    'ptce_spaces.msg_erase_party_booking',
                     party=party.rec_name, company=company.rec_name))

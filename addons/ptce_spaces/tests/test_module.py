@@ -6,13 +6,19 @@ from decimal import Decimal
 
 from trytond.modules.company.tests import (
     CompanyTestMixin,
+    PartyCompanyCheckEraseMixin,
     create_company,
     set_company,
 )
+from trytond.modules.party.exceptions import EraseError
+from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from ateliers.testing import AllModulesTestMixin
+from ateliers.testing import (
+    AllModulesTestMixin,
+    PartyReplaceAllFieldsMixin,
+)
 
 
 def create_space(company, code, name, kind='office'):
@@ -24,7 +30,9 @@ def create_space(company, code, name, kind='office'):
 
 
 class PtceSpacesTestCase(
-        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
+        AllModulesTestMixin, PartyCompanyCheckEraseMixin,
+        PartyCheckReplaceMixin, PartyReplaceAllFieldsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test ptce_spaces module"
     module = 'ptce_spaces'
 
@@ -83,6 +91,37 @@ class PtceSpacesTestCase(
                 [velo])
             self.assertEqual(
                 Lease.search([('rec_name', '!=', 'BAIL-2')]), [bistrot])
+
+
+    @with_transaction()
+    def test_erase_party_booking(self):
+        "A party with a confirmed booking not yet invoiced cannot be erased"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Booking = pool.get('ptce.booking')
+        Erase = pool.get('party.erase', type='wizard')
+        Session = pool.get('ir.session.wizard')
+        company = create_company()
+        with set_company(company):
+            party = Party(name="Association Lecture", active=False)
+            party.save()
+            room = create_space(company, 'S1', "Salle", 'meeting_room')
+            room.bookable = True
+            room.hourly_price = Decimal(20)
+            room.save()
+            booking = Booking(
+                company=company, space=room, party=party,
+                start_datetime=datetime.datetime(2026, 3, 2, 9),
+                end_datetime=datetime.datetime(2026, 3, 2, 11))
+            booking.save()
+            Booking.confirm([booking])
+            session = Session()
+            session.save()
+
+            with self.assertRaises(EraseError):
+                Erase(session.id).check_erase(party)
+            Booking.cancel([booking])
+            Erase(session.id).check_erase(party)
 
 
 del ModuleTestCase
