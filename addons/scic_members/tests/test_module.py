@@ -8,14 +8,20 @@ from trytond.model.exceptions import AccessError
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin,
+    PartyCompanyCheckEraseMixin,
     create_company,
     set_company,
 )
+from trytond.modules.party.exceptions import EraseError
+from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from ateliers.testing import AllModulesTestMixin
+from ateliers.testing import (
+    AllModulesTestMixin,
+    PartyReplaceAllFieldsMixin,
+)
 
 from ..exceptions import MovementError
 
@@ -69,7 +75,9 @@ def create_user(login, company, groups=()):
 
 
 class ScicMembersTestCase(
-        AllModulesTestMixin, CompanyTestMixin, ModuleTestCase):
+        AllModulesTestMixin, PartyCompanyCheckEraseMixin,
+        PartyCheckReplaceMixin, PartyReplaceAllFieldsMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test scic_members module"
     module = 'scic_members'
 
@@ -207,6 +215,38 @@ class ScicMembersTestCase(
                     [values[n] for n in CAPITAL_FIELDS], [Decimal(0)] * 4)
                 view = Company.fields_view_get(view_type='form')
                 self.assertTrue(set(CAPITAL_FIELDS) <= set(view['fields']))
+
+
+    def erase(self, party):
+        "Run the erase checks of the party.erase wizard on party"
+        pool = Pool()
+        Erase = pool.get('party.erase', type='wizard')
+        Session = pool.get('ir.session.wizard')
+        session = Session()
+        session.save()
+        Erase(session.id).check_erase(party)
+
+    @with_transaction()
+    def test_erase_party_associate(self):
+        "An associate holding shares cannot be erased"
+        pool = Pool()
+        Movement = pool.get('scic.share.movement')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            member = create_associate(company, "ETIC")
+            member.party.active = False
+            member.party.save()
+            self.erase(member.party)
+            movement = Movement(
+                company=company, kind='subscription', member=member,
+                date=datetime.date.today().replace(month=1, day=15),
+                shares=10, amount_paid=Decimal(1000))
+            movement.save()
+            Movement.confirm([movement])
+
+            with self.assertRaises(EraseError):
+                self.erase(member.party)
 
 
 del ModuleTestCase
