@@ -52,6 +52,39 @@ class PtceReportingTestCase(
             (str(series.total), str(series.months[2])), ('0.30', '0.30'))
 
 
+    @with_transaction()
+    def test_grant_search_rec_name_negative(self):
+        "Search grants by reference, funder and programme, negatively too"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Grant = pool.get('ptce.grant')
+        company = create_company()
+        with set_company(company):
+            grants = []
+            for reference, funder in [
+                    ('CONV-1', "Région"), ('CONV-2', "Fondation Bois")]:
+                party = Party(name=funder)
+                party.save()
+                grant = Grant(
+                    company=company, funder=party, reference=reference,
+                    programme="AAP PTCE", kind='operating',
+                    amount=Decimal(10000),
+                    award_date=datetime.date(2026, 1, 1),
+                    start_date=datetime.date(2026, 1, 1),
+                    end_date=datetime.date(2026, 12, 31))
+                grant.save()
+                grants.append(grant)
+            region, fondation = grants
+
+            self.assertEqual(
+                Grant.search([('rec_name', 'ilike', '%bois%')]), [fondation])
+            self.assertEqual(
+                Grant.search([('rec_name', 'not ilike', '%bois%')]),
+                [region])
+            self.assertEqual(
+                Grant.search([('rec_name', 'not ilike', '%conv-1%')]),
+                [fondation])
+
     def erase(self, party):
         "Run the erase checks of the party.erase wizard on party"
         pool = Pool()
