@@ -31,7 +31,8 @@ class AllModulesTestMixin:
 class PartyReplaceAllFieldsMixin:
     """Every stored Many2One to party.party of the module's models is in
     party.replace's fields_to_replace (the stock PartyCheckReplaceMixin
-    checks only the fields listed)."""
+    checks only the fields listed); erase() runs the erase checks of a
+    party for the tests of its erase rules."""
 
     @with_transaction()
     def test_party_fields_to_replace_complete(self):
@@ -54,3 +55,12 @@ class PartyReplaceAllFieldsMixin:
                         and not isinstance(field, fields.Function)):
                     with self.subTest(model=model_name, field=field_name):
                         self.assertIn((model_name, field_name), replaced)
+
+    def erase(self, party):
+        "Run the erase checks of the party.erase wizard on party"
+        pool = Pool()
+        Erase = pool.get('party.erase', type='wizard')
+        Session = pool.get('ir.session.wizard')
+        session = Session()
+        session.save()
+        Erase(session.id).check_erase(party)

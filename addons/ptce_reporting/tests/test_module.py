@@ -85,15 +85,6 @@ class PtceReportingTestCase(
                 Grant.search([('rec_name', 'not ilike', '%conv-1%')]),
                 [fondation])
 
-    def erase(self, party):
-        "Run the erase checks of the party.erase wizard on party"
-        pool = Pool()
-        Erase = pool.get('party.erase', type='wizard')
-        Session = pool.get('ir.session.wizard')
-        session = Session()
-        session.save()
-        Erase(session.id).check_erase(party)
-
     @with_transaction()
     def test_erase_party_funder(self):
         "A funder cannot be erased while one of its grants is not closed"

@@ -104,15 +104,6 @@ class PtceSectorsTestCase(
         with self.assertRaises(AccessError):
             report(ateliers, users['outsider'])
 
-    def erase(self, party):
-        "Run the erase checks of the party.erase wizard on party"
-        pool = Pool()
-        Erase = pool.get('party.erase', type='wizard')
-        Session = pool.get('ir.session.wizard')
-        session = Session()
-        session.save()
-        Erase(session.id).check_erase(party)
-
     @with_transaction()
     def test_erase_party_borrower(self):
         "A borrower cannot be erased until the equipment is returned"

@@ -217,15 +217,6 @@ class ScicMembersTestCase(
                 self.assertTrue(set(CAPITAL_FIELDS) <= set(view['fields']))
 
 
-    def erase(self, party):
-        "Run the erase checks of the party.erase wizard on party"
-        pool = Pool()
-        Erase = pool.get('party.erase', type='wizard')
-        Session = pool.get('ir.session.wizard')
-        session = Session()
-        session.save()
-        Erase(session.id).check_erase(party)
-
     @with_transaction()
     def test_erase_party_associate(self):
         "An associate holding shares cannot be erased"
