@@ -9,15 +9,38 @@ import pathlib
 import re
 import subprocess
 import sys
+import time
 import unittest
 
 from trytond import backend
-from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.transaction import Transaction
 
 
 @unittest.skipIf(backend.name != 'postgresql', "PostgreSQL only")
 class PostingConcurrencyTestCase(unittest.TestCase):
     "Two processes posting on one till lose nothing"
+
+    def tearDown(self):
+        # A scenario drops its database when it ends (doctest_teardown);
+        # this test case must do the same, or the next scenario cannot
+        # restore its own: wait until the posters' sessions are gone,
+        # then close this process's connections and drop it.
+        backend.Database(DB_NAME).close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with Transaction().start(
+                    None, 0, close=True, autocommit=True) as transaction:
+                cursor = transaction.connection.cursor()
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (DB_NAME,))
+                others, = cursor.fetchone()
+            if not others:
+                break
+            time.sleep(0.2)
+        drop_db()
 
     def test_two_posters_one_till(self):
         "Two `ateliers pos post` side by side on one till lose nothing"
