@@ -410,7 +410,8 @@ class Grant(Workflow, ModelSQL, ModelView):
                 & (grant.state != 'requested')
                 & (grant.award_date >= start) & (grant.award_date <= end)))
         total, = cursor.fetchone()
-        ceiling = Configuration(1).de_minimis_ceiling
+        ceiling = Configuration(1).get_multivalue(
+            'de_minimis_ceiling', company=company.id)
         return company.currency.round(Decimal(str(total or 0))), ceiling
 
     @classmethod

@@ -161,9 +161,11 @@ class Allocation(Workflow, ModelSQL, ModelView):
         if result <= 0:
             return [Line(kind='carry_forward',
                     account=self.get_account('119'), amount=result)]
-        legal = currency.round(result * config.legal_reserve_ratio)
+        legal = currency.round(result * config.get_multivalue(
+                'legal_reserve_ratio', company=self.company.id))
         statutory = currency.round(
-            result * config.reserve_ratio) - legal
+            result * config.get_multivalue(
+                'reserve_ratio', company=self.company.id)) - legal
         other = result - legal - statutory
         return [
             Line(kind='legal_reserve',
@@ -192,7 +194,8 @@ class Allocation(Workflow, ModelSQL, ModelView):
         Configuration = pool.get('ptce.reporting.configuration')
         Lang = pool.get('ir.lang')
         lang = Lang.get()
-        config = Configuration(1)
+        reserve_ratio = Configuration(1).get_multivalue(
+            'reserve_ratio', company=self.company.id)
         currency = self.company.currency
 
         def fmt(amount):
@@ -206,18 +209,18 @@ class Allocation(Workflow, ModelSQL, ModelView):
             return
         reserves = sum((l.amount for l in self.lines if l.kind in RESERVES),
             Decimal(0))
-        minimum = currency.round(self.result * config.reserve_ratio)
+        minimum = currency.round(self.result * reserve_ratio)
         if reserves < minimum:
             raise SurplusAllocationError(gettext(
                     'ptce_reporting.msg_allocation_reserve',
                     reserves=fmt(reserves), minimum=fmt(minimum),
                     ratio=lang.format(
-                        '%.1f', config.reserve_ratio * 100)))
+                        '%.1f', reserve_ratio * 100)))
         dividends = sum((l.amount for l in self.lines
                 if l.kind == 'dividend'), Decimal(0))
         maximum = max(currency.round(
                 (self.result - self.subsidies)
-                * (1 - config.reserve_ratio)), Decimal(0))
+                * (1 - reserve_ratio)), Decimal(0))
         if dividends > maximum:
             raise SurplusAllocationError(gettext(
                     'ptce_reporting.msg_allocation_dividend',

@@ -841,8 +841,9 @@ class POSPayment(metaclass=PoolMeta):
         pool = Pool()
         Configuration = pool.get('ptce.sectors.configuration')
         Lang = pool.get('ir.lang')
-        cap = Configuration(1).get_meal_voucher_cap()
+        config = Configuration(1)
         for sale in sales:
+            cap = config.get_meal_voucher_cap(company=sale.company.id)
             amounts = [p.amount or Decimal(0) for p in sale.payments
                 if p.method.meal_voucher]
             if not amounts:

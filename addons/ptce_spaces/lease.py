@@ -3,6 +3,7 @@
 # terms.
 import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 from trytond.i18n import gettext
@@ -745,14 +746,17 @@ class Lease(Workflow, ModelSQL, ModelView):
         Group = pool.get('account.payment.group')
         Configuration = pool.get('ptce.spaces.configuration')
         Date = pool.get('ir.date')
-        config = Configuration(1)
-        if not config.sepa_journal:
+        company = Transaction().context.get('company')
+        journal = Configuration(1).get_multivalue(
+            'sepa_journal', company=company)
+        if not journal:
             raise InvoicingError(gettext(
                     'ptce_spaces.msg_configuration_sepa_journal'))
-        journal = config.sepa_journal
         payments = []
         for invoice in invoices:
-            if invoice.state != 'posted':
+            # The journal is the company's: other companies' invoices are
+            # collected from their own company.
+            if invoice.state != 'posted' or invoice.company.id != company:
                 continue
             leases = {l.origin for l in invoice.lines
                 if isinstance(l.origin, cls)}
@@ -865,13 +869,16 @@ class Lease(Workflow, ModelSQL, ModelView):
     # Deposit -------------------------------------------------------------
 
     def _deposit_config(self):
+        "The deposit journal and accounts of the lease's company"
         Configuration = Pool().get('ptce.spaces.configuration')
         config = Configuration(1)
-        if not (config.deposit_journal and config.deposit_account
-                and config.deposit_bank_account):
+        values = {name: config.get_multivalue(name, company=self.company.id)
+            for name in [
+                'deposit_journal', 'deposit_account', 'deposit_bank_account']}
+        if not all(values.values()):
             raise DepositError(gettext(
                     'ptce_spaces.msg_configuration_deposit'))
-        return config
+        return SimpleNamespace(**values)
 
     def _deposit_move(self, date, lines):
         pool = Pool()
