@@ -11,16 +11,6 @@ from proteus import Model, Wizard
 
 COMPANY_NAME = "Les Ateliers SCIC"
 
-# The sector axis ("Filière") every revenue line carries: code, name.
-SECTORS = [
-    ('CC', "Circuits courts alimentaires"),
-    ('TA', "Textile-artisanat"),
-    ('EC', "Économie circulaire"),
-    ('CU', "Culture"),
-    ('ST', "Structure"),
-    ]
-SECTOR_ROOT_CODE = 'FIL'
-
 
 def get_company(config=None):
     "Return the company Les Ateliers"
@@ -138,18 +128,13 @@ def create_fiscal_year(year, config=None):
 
 
 def create_sector_axis(config=None):
-    "Create the analytic axis Filière with one account per sector"
+    """Create the analytic axis Filière with one account per sector, the
+    company's sector axis (ptce_company)"""
     Analytic = Model.get('analytic_account.account', config=config)
+    Configuration = Model.get('ptce.configuration', config=config)
     company = get_company(config=config)
-    root = Analytic(
-        type='root', name="Filière", code=SECTOR_ROOT_CODE,
-        company=company, state='opened')
-    root.save()
-    for code, name in SECTORS:
-        Analytic(
-            type='normal', name=name, code=code, root=root, parent=root,
-            company=company, state='opened').save()
-    return root
+    root, = Configuration.create_sector_axis([company.id], config.context)
+    return Analytic(root)
 
 
 def create_payment_term(config=None):
