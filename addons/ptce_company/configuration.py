@@ -1,6 +1,8 @@
 # This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from sql.aggregate import Min
+from trytond import backend
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.modules.company.model import (
     CompanyMultiValueMixin,
@@ -56,14 +58,25 @@ class Configuration(ModelSingleton, ModelSQL, ModelView,
         return super().multivalue_model(field)
 
     @classmethod
+    def default_sector_axis(cls, **pattern):
+        # Also what the form shows before the singleton record exists
+        axis = cls.get_sector_axis(pattern.get('company'))
+        return axis.id if axis else None
+
+    @classmethod
     def get_sector_axis(cls, company=None):
         """Return the root analytic account of the sector axis of the
         company (default: the company of the context), or None."""
+        pool = Pool()
+        Value = pool.get('ptce.configuration.sector_axis')
         if company is None:
             company = Transaction().context.get('company')
         if company is None:
             return None
-        return cls(1).get_multivalue('sector_axis', company=int(company))
+        for value in Value.values():
+            if value.company and value.company.id == int(company):
+                return value.sector_axis
+        return None
 
     @classmethod
     def create_sector_axis(cls, companies):
@@ -75,8 +88,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView,
         pool = Pool()
         Account = pool.get('analytic_account.account')
         Company = pool.get('company.company')
-        # The form reads the values of an existing singleton only
-        configuration = cls.get_singleton() or cls.create([{}])[0]
+        configuration = cls(1)
         roots = []
         for company in Company.browse([int(c) for c in companies]):
             root = cls.get_sector_axis(company)
@@ -108,3 +120,29 @@ class ConfigurationSectorAxis(ModelSQL, CompanyValueMixin):
             ('company', '=', Eval('company', -1)),
             ('type', '=', 'root'),
             ])
+
+    @classmethod
+    def __register__(cls, module):
+        exist = backend.TableHandler.table_exist(cls._table)
+        super().__register__(module)
+        if not exist:
+            cls._migrate_sector_axis()
+
+    @classmethod
+    def _migrate_sector_axis(cls):
+        """Make the analytic root of code FIL of each company its sector
+        axis: databases set up before this module had the axis so."""
+        pool = Pool()
+        Account = pool.get('analytic_account.account')
+        table = cls.__table__()
+        account = Account.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*account.select(
+                account.company, Min(account.id),
+                where=(account.type == 'root')
+                & (account.code == SECTOR_AXIS[0]),
+                group_by=account.company))
+        values = cursor.fetchall()
+        if values:
+            cursor.execute(*table.insert(
+                    [table.company, table.sector_axis], values))

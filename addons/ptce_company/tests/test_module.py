@@ -1,6 +1,7 @@
 # This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin,
     create_company,
@@ -8,6 +9,7 @@ from trytond.modules.company.tests import (
 )
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
 
 
 class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
@@ -55,6 +57,30 @@ class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Account.search([], count=True), count)
 
     @with_transaction()
+    def test_sector_axis_migration(self):
+        """The analytic root FIL of a database set up before the module
+        becomes its company's sector axis"""
+        pool = Pool()
+        Configuration = pool.get('ptce.configuration')
+        Value = pool.get('ptce.configuration.sector_axis')
+        Account = pool.get('analytic_account.account')
+        first = create_company("Les Ateliers")
+        second = create_company("Autre PTCE")
+        roots = Account.create([
+                {'type': 'root', 'code': code, 'name': code,
+                    'company': company.id}
+                for code, company in [
+                    ('SUB', first), ('FIL', first), ('FIL', second)]])
+
+        Value._migrate_sector_axis()
+        Value._values_cache().clear()
+
+        self.assertEqual(Configuration.get_sector_axis(first), roots[1])
+        self.assertEqual(Configuration.get_sector_axis(second), roots[2])
+        self.assertEqual(
+            Configuration.create_sector_axis([first, second]), roots[1:])
+
+    @with_transaction()
     def test_sector_search(self):
         """The accounts of a company's sector axis are its sectors; the
         accounts of another axis, and the roots, are not"""
@@ -85,6 +111,32 @@ class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
             Account.search([
                     ('sector', '=', True), ('company', '=', second.id)],
                 count=True), 5)
+
+    @with_transaction()
+    def test_sector_axis_access(self):
+        """Every user reads the sector axis (the domains on sectors use
+        it); only administrators change it"""
+        pool = Pool()
+        Configuration = pool.get('ptce.configuration')
+        Value = pool.get('ptce.configuration.sector_axis')
+        Account = pool.get('analytic_account.account')
+        User = pool.get('res.user')
+        company = create_company()
+        root, = Configuration.create_sector_axis([company])
+        user = User(login='clerk', companies=[company], company=company)
+        user.save()
+
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(
+                    _check_access=True, company=company.id):
+            self.assertEqual(Configuration.get_sector_axis(), root)
+            self.assertEqual(
+                Account.search([('sector', '=', True)], count=True), 5)
+            with self.assertRaises(AccessError):
+                Value.create([{'company': company.id, 'sector_axis': None}])
+            with self.assertRaises(AccessError):
+                Configuration.write(
+                    [Configuration(1)], {'sector_axis': None})
 
 
 del ModuleTestCase
