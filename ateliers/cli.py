@@ -198,7 +198,8 @@ def setup_process(database, language, year, demo):
         from .setup import setup_les_ateliers
         setup_les_ateliers(config=config, year=int(year))
         if demo:
-            load_demo(config)
+            from .demo import setup as setup_demo
+            setup_demo(config)
     except Exception as error:
         if os.environ.get('ATELIERS_DEBUG'):
             raise
@@ -219,19 +220,6 @@ def _proteus(database, language):
     admin.save()
     config._context = User.get_preferences(True, {})
     return config
-
-
-def load_demo(config):
-    """Each module contributes its demo data in ``<module>/demo.py``
-    (function ``create_demo(config)``), called in dependency order."""
-    for module in MODULES:
-        try:
-            demo = importlib.import_module(f'{module}.demo')
-        except ModuleNotFoundError as error:
-            if error.name != f'{module}.demo':
-                raise
-            continue
-        demo.create_demo(config)
 
 
 def install_sao(root):

@@ -11,7 +11,10 @@ import os
 import pathlib
 import secrets
 
-MODULES = ['scic_members', 'ptce_spaces', 'ptce_sectors', 'ptce_reporting']
+# In dependency order: ptce_company is the base of the four others
+MODULES = [
+    'ptce_company', 'scic_members', 'ptce_spaces', 'ptce_sectors',
+    'ptce_reporting']
 
 
 class ToolError(Exception):
@@ -151,7 +154,7 @@ def database_exists(database):
 
 
 def database_complete(database):
-    """Whether the set-up of ``ateliers init`` went to its end: the four
+    """Whether the set-up of ``ateliers init`` went to its end: all the
     modules activated and the company created (a database half-built by
     an interrupted run, or not made by ``ateliers init``, is not)"""
     from trytond import backend

@@ -143,7 +143,7 @@ def load(pool, year):
         periods[(period.start_date.year, period.start_date.month)] = (
             period.id)
     sectors = [a.id for a in Analytic.search([
-                ('root.code', '=', 'FIL'), ('type', '=', 'normal')])]
+                ('sector', '=', True), ('type', '=', 'normal')])]
     root = Analytic(type='root', name="Subvention", code='SUB',
         company=company, state='opened')
     root.save()

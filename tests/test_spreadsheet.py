@@ -1,5 +1,5 @@
 """Cells of the CSV and XLSX exports made safe to open in a spreadsheet
-(ateliers.spreadsheet, shared by the modules' exports)."""
+(ptce_company.spreadsheet, shared by the modules' exports)."""
 import csv
 import datetime
 import io
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ateliers.spreadsheet import (
+from ptce_company.spreadsheet import (
     csv_value,
     neutralise_formula,
     strip_control,

@@ -27,7 +27,7 @@ from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
-from ateliers.spreadsheet import csv_value
+from ptce_company.spreadsheet import csv_value
 
 from . import seal
 from .exceptions import ClosingError, InalterabilityError

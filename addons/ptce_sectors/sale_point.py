@@ -23,7 +23,7 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
-from ateliers.spreadsheet import csv_value
+from ptce_company.spreadsheet import csv_value
 
 from . import seal
 from .exceptions import (

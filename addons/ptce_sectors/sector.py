@@ -7,9 +7,6 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
-# The analytic root of the sector axis created by the company set-up.
-SECTOR_ROOT_CODE = 'FIL'
-
 
 class Sector(DeactivableMixin, ModelSQL, ModelView):
     "Sector (filière)"
@@ -69,21 +66,17 @@ class Sector(DeactivableMixin, ModelSQL, ModelView):
 
     @classmethod
     def create_from_axis(cls, company=None):
-        """Create one sector per account of the analytic axis "Filière"
-        (root code FIL) of the company that has none yet; return all the
-        sectors of the company.  Idempotent."""
+        """Create one sector per account of the sector axis of the company
+        (ptce.configuration) that has none yet; return all the sectors of
+        the company.  Idempotent."""
         pool = Pool()
         Account = pool.get('analytic_account.account')
         Company = pool.get('company.company')
+        Configuration = pool.get('ptce.configuration')
         if company is None:
             company = Company(Transaction().context['company'])
-        roots = Account.search([
-                ('company', '=', company.id),
-                ('type', '=', 'root'),
-                ('code', '=', SECTOR_ROOT_CODE),
-                ], limit=1)
-        if roots:
-            root, = roots
+        root = Configuration.get_sector_axis(company)
+        if root:
             existing = {s.analytic_account for s in cls.search([
                         ('company', '=', company.id),
                         ('active', 'in', [True, False]),

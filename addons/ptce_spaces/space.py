@@ -60,7 +60,7 @@ class Space(DeactivableMixin, ModelSQL, ModelView):
     sector = fields.Many2One(
         'analytic_account.account', "Sector",
         domain=[
-            ('root.code', '=', 'FIL'),
+            ('sector', '=', True),
             ('type', '=', 'normal'),
             ('company', '=', Eval('company', -1)),
             ],

@@ -19,7 +19,7 @@ from trytond.wizard import (
     Wizard,
 )
 
-from ateliers.spreadsheet import csv_value, xlsx_row
+from ptce_company.spreadsheet import csv_value, xlsx_row
 
 REGISTER_COLUMNS = [
     ('number', "N° associé"),
@@ -126,7 +126,7 @@ def movement_lines(company, date=None):
 
 def write_csv(path, lines):
     """The register lines as CSV (semicolon separated, UTF-8); names typed
-    by users cannot run as formulas (ateliers.spreadsheet)."""
+    by users cannot run as formulas (ptce_company.spreadsheet)."""
     import csv
     with open(path, 'w', newline='', encoding='utf-8') as fp:
         writer = csv.writer(fp, delimiter=';')
@@ -137,7 +137,7 @@ def write_csv(path, lines):
 
 def write_xlsx(path, lines):
     """The register lines as XLSX: amounts and shares as numbers, names
-    made safe (no formula, no control character: ateliers.spreadsheet)."""
+    made safe (no formula, no control character: ptce_company.spreadsheet)."""
     from openpyxl import Workbook
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Registre des associés")

@@ -6,15 +6,7 @@ from decimal import Decimal
 
 from proteus import Model
 
-from ateliers.setup import get_company
-
-
-def get_account(code, config=None):
-    Account = Model.get('account.account', config=config)
-    company = get_company(config=config)
-    account, = Account.find([
-            ('company', '=', company.id), ('code', '=', code)])
-    return account
+from ateliers.setup import get_account
 
 
 def get_analytic(code, config=None):

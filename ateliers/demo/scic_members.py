@@ -57,8 +57,7 @@ PERSON_CATEGORIES = (
     ['employees'] * 10 + ['beneficiaries'] * 12 + ['volunteers'] * 8)
 
 
-def create_demo(config):
-    Company = Model.get('company.company', config=config)
+def setup(config, modules, company):
     Category = Model.get('scic.category', config=config)
     College = Model.get('scic.college', config=config)
     Party = Model.get('party.party', config=config)
@@ -68,7 +67,6 @@ def create_demo(config):
     rng = random.Random(2016)
     today = datetime.date.today()
 
-    company, = Company.find([('id', '=', config.context['company'])])
     company.scic_share_value = Decimal('50')
     company.scic_colleges_used = True
     company.save()

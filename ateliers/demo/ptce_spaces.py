@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from proteus import Model
 
-from .tests.tools import setup_spaces
+from ..setup import get_sectors, setup_spaces
 
 # code, name, kind, floor, area, capacity, sector code, bookable prices
 SPACES = [
@@ -83,15 +83,14 @@ def _party(name, config):
     return party
 
 
-def create_demo(config):
+def setup(config, modules, company):
     Space = Model.get('ptce.space', config=config)
     Lease = Model.get('ptce.lease', config=config)
-    Analytic = Model.get('analytic_account.account', config=config)
     Booking = Model.get('ptce.booking', config=config)
     RentIndex = Model.get('ptce.rent.index', config=config)
     setup_spaces(config)
     today = dt.date.today()
-    sectors = {a.code: a for a in Analytic.find([('root.code', '=', 'FIL')])}
+    sectors = get_sectors(config=config)
     spaces = {}
     for code, name, kind, floor, area, capacity, sector, prices in SPACES:
         space = Space(code=code, name=name, kind=kind, floor=floor,

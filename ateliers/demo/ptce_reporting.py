@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from proteus import Model, Wizard
 
-from ateliers.setup import get_company
+from ..setup import get_sectors
 
 # funder, programme, reference, amount, budget {nature code: amount},
 # de minimis, received share
@@ -54,8 +54,7 @@ JOBS = [
     ]
 
 
-def create_demo(config):
-    company = get_company(config=config)
+def setup(config, modules, company):
     year = datetime.date.today().year
     Party = Model.get('party.party', config=config)
     Analytic = Model.get('analytic_account.account', config=config)
@@ -104,8 +103,7 @@ def create_demo(config):
                 description="Versement")
             grant.save()
 
-    sectors = {a.code: a for a in Analytic.find([('root.code', '=', 'FIL'),
-                ('type', '=', 'normal')])}
+    sectors = get_sectors(config=config)
     Activity = Model.get('ptce.activity', config=config)
     for name, sector, month in ACTIVITIES:
         Activity(name=name, sector=sectors.get(sector),

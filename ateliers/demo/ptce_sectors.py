@@ -10,7 +10,15 @@ from decimal import Decimal
 
 from proteus import Model, Wizard
 
-from .tests import tools
+from ..setup import (
+    create_categories,
+    create_payment_methods,
+    create_point,
+    create_product,
+    create_sectors,
+    get_account,
+    sell,
+)
 
 
 def _days(count):
@@ -20,29 +28,29 @@ def _days(count):
     return [d for d in days if d.year == today.year] or [today]
 
 
-def create_demo(config):
-    sectors = tools.create_sectors(config)
-    categories = tools.create_categories(config)
-    methods = tools.create_payment_methods(config)
+def setup(config, modules, company):
+    sectors = create_sectors(config)
+    categories = create_categories(config)
+    methods = create_payment_methods(config)
     Party = Model.get('party.party', config=config)
     Journal = Model.get('account.journal', config=config)
 
     points = {
-        'restaurant': tools.create_point(
+        'restaurant': create_point(
             "Restaurant Café Plum", 'restaurant', sectors['CC'], config),
-        'shop': tools.create_point(
+        'shop': create_point(
             "Magasin de producteurs", 'shop', sectors['CC'], config),
-        'boutique': tools.create_point(
+        'boutique': create_point(
             "Boutique textile La Fibre Câline", 'boutique', sectors['TA'],
             config),
-        'recyclerie': tools.create_point(
+        'recyclerie': create_point(
             "Caisse recyclerie", 'recyclerie', sectors['EC'], config),
-        'culture': tools.create_point(
+        'culture': create_point(
             "Billetterie culture", 'culture', sectors['CU'], config),
         }
 
     def product(name, price, category, sector, **kwargs):
-        return tools.create_product(
+        return create_product(
             name, price, categories[category], sectors[sector],
             config=config, **kwargs)
 
@@ -61,8 +69,8 @@ def create_demo(config):
     agreement = Agreement(
         reference="DV-SIDOBRE", depositor=farm,
         commission_rate=Decimal('0.20'), sector=sectors['CC'],
-        commission_account=tools.get_account('706', config),
-        depositor_account=tools.get_account('4672', config), journal=expense)
+        commission_account=get_account('706', config),
+        depositor_account=get_account('4672', config), journal=expense)
     agreement.save()
     shop = [
         product("Tomme de brebis du Sidobre", '7.80', 'food', 'CC'),
@@ -133,7 +141,7 @@ def create_demo(config):
     for day in _days(3):
         for key, point in points.items():
             for index, cart in enumerate(carts[key]):
-                tools.sell(point, cart, methods,
+                sell(point, cart, methods,
                     method_cycle[index % len(method_cycle)], date=day,
                     config=config)
             close = Wizard('ptce.pos.close', config=config)
