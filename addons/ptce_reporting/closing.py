@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 
 from trytond.i18n import gettext
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 
 from . import fec
 from .exceptions import FECError
@@ -43,104 +43,91 @@ def get_fiscalyear(company, year):
     return years[-1]
 
 
-def _model(name):
-    pool = Pool()
-    try:
-        return pool.get(name)
-    except KeyError:
-        return None
-
-
 def close_check(fiscalyear):
-    """Return the list of Blockers of the fiscal year: draft moves, open
-    periods, unreconciled bank/transfer lines, unposted point-of-sale
-    sales and sessions, rents not invoiced (when ptce_spaces is active).
-    Each blocker lists the rec_names of the records concerned."""
-    pool = Pool()
-    Move = pool.get('account.move')
-    Line = pool.get('account.move.line')
-    Period = pool.get('account.period')
-    blockers = []
+    """Return the list of Blockers of the fiscal year (see
+    FiscalYear.get_year_end_blockers)."""
+    return fiscalyear.get_year_end_blockers()
 
-    moves = Move.search([
-            ('period.fiscalyear', '=', fiscalyear.id),
-            ('state', '=', 'draft'),
-            ], order=[('date', 'ASC'), ('id', 'ASC')])
-    blockers.append(Blocker(
-            'draft_moves', gettext('ptce_reporting.msg_blocker_draft_moves'),
-            [f'{m.date:%d/%m/%Y} {m.journal.rec_name} {m.rec_name}'
-                for m in moves]))
 
-    periods = Period.search([
-            ('fiscalyear', '=', fiscalyear.id),
-            ('state', '=', 'open'),
-            ('type', '=', 'standard'),
-            ], order=[('start_date', 'ASC')])
-    blockers.append(Blocker(
-            'open_periods', gettext('ptce_reporting.msg_blocker_periods'),
-            [p.rec_name for p in periods]))
+class FiscalYear(metaclass=PoolMeta):
+    __name__ = 'account.fiscalyear'
 
-    # Bank (512), cash in transit (511) and internal transfers (58) lines
-    # must be matched before closing; on reconcilable accounts Tryton
-    # records the matching as a reconciliation.
-    lines = Line.search([
-            ('move.period.fiscalyear', '=', fiscalyear.id),
-            ('account.reconcile', '=', True),
-            ('reconciliation', '=', None),
-            ['OR',
-                ('account.code', 'like', '51%'),
-                ('account.code', 'like', '58%'),
-                ],
-            ], order=[('date', 'ASC'), ('id', 'ASC')])
-    records = [f'{l.date:%d/%m/%Y} {l.account.code} {l.rec_name}'
-        for l in lines]
-    Statement = _model('account.statement')
-    if Statement:
+    def get_year_end_blockers(self):
+        """Return the Blockers of the closing of the fiscal year, in the
+        order of their sequence: draft moves, open periods, unreconciled
+        bank/transfer lines here, and what the other modules add through
+        _year_end_blockers (point-of-sale sales, sessions and closings,
+        rents not invoiced...). Each blocker lists the rec_names of the
+        records concerned."""
+        return [Blocker(code, label, records)
+            for _, code, label, records in sorted(
+                self._year_end_blockers(), key=lambda b: b[0])]
+
+    def _year_end_blockers(self):
+        """The blockers of the year-end closing as [(sequence, code, label,
+        records)], records being the texts naming the records that block.
+        A module adds its own to super()'s."""
+        pool = Pool()
+        Move = pool.get('account.move')
+        Line = pool.get('account.move.line')
+        Period = pool.get('account.period')
+        blockers = []
+
+        moves = Move.search([
+                ('period.fiscalyear', '=', self.id),
+                ('state', '=', 'draft'),
+                ], order=[('date', 'ASC'), ('id', 'ASC')])
+        blockers.append((10, 'draft_moves',
+                gettext('ptce_reporting.msg_blocker_draft_moves'),
+                [f'{m.date:%d/%m/%Y} {m.journal.rec_name} {m.rec_name}'
+                    for m in moves]))
+
+        periods = Period.search([
+                ('fiscalyear', '=', self.id),
+                ('state', '=', 'open'),
+                ('type', '=', 'standard'),
+                ], order=[('start_date', 'ASC')])
+        blockers.append((20, 'open_periods',
+                gettext('ptce_reporting.msg_blocker_periods'),
+                [p.rec_name for p in periods]))
+
+        # Bank (512), cash in transit (511) and internal transfers (58)
+        # lines must be matched before closing; on reconcilable accounts
+        # Tryton records the matching as a reconciliation.
+        lines = Line.search([
+                ('move.period.fiscalyear', '=', self.id),
+                ('account.reconcile', '=', True),
+                ('reconciliation', '=', None),
+                ['OR',
+                    ('account.code', 'like', '51%'),
+                    ('account.code', 'like', '58%'),
+                    ],
+                ], order=[('date', 'ASC'), ('id', 'ASC')])
+        blockers.append((30, 'bank_lines',
+                gettext('ptce_reporting.msg_blocker_bank_lines'),
+                [f'{l.date:%d/%m/%Y} {l.account.code} {l.rec_name}'
+                    for l in lines]))
+        return blockers
+
+
+class FiscalYearStatement(metaclass=PoolMeta):
+    "Fiscal year with the bank statements of account_statement"
+    __name__ = 'account.fiscalyear'
+
+    def _year_end_blockers(self):
+        pool = Pool()
+        Statement = pool.get('account.statement')
+        blockers = super()._year_end_blockers()
         statements = Statement.search([
-                ('company', '=', fiscalyear.company.id),
-                ('date', '>=', fiscalyear.start_date),
-                ('date', '<=', fiscalyear.end_date),
+                ('company', '=', self.company.id),
+                ('date', '>=', self.start_date),
+                ('date', '<=', self.end_date),
                 ('state', 'not in', ['posted', 'cancelled']),
                 ])
-        records += [s.rec_name for s in statements]
-    blockers.append(Blocker(
-            'bank_lines', gettext('ptce_reporting.msg_blocker_bank_lines'),
-            records))
-
-    Sale = _model('sale.point.sale')
-    if Sale:
-        sales = Sale.search([
-                ('company', '=', fiscalyear.company.id),
-                ('date', '>=', fiscalyear.start_date),
-                ('date', '<=', fiscalyear.end_date),
-                ('state', 'in', ['open', 'done']),
-                ], order=[('date', 'ASC'), ('id', 'ASC')])
-        blockers.append(Blocker(
-                'pos_sales', gettext('ptce_reporting.msg_blocker_pos_sales'),
-                [f'{s.date:%d/%m/%Y} {s.rec_name}' for s in sales]))
-    Session = _model('sale.point.cash.session')
-    if Session:
-        sessions = Session.search([
-                ('point.company', '=', fiscalyear.company.id),
-                ('state', '!=', 'posted'),
-                # create_date is a timestamp: up to the end of the last day
-                ('create_date', '<', datetime.datetime.combine(
-                        fiscalyear.end_date + datetime.timedelta(days=1),
-                        datetime.time())),
-                ])
-        blockers.append(Blocker(
-                'pos_sessions',
-                gettext('ptce_reporting.msg_blocker_pos_sessions'),
-                [s.rec_name for s in sessions]))
-    for blocker in _extra_blockers(fiscalyear):
-        blockers.append(blocker)
-    return blockers
-
-
-def _extra_blockers(fiscalyear):
-    "Blockers over the optional modules (see indicators_extra)"
-    from .extra import extra_blockers
-    return extra_blockers(fiscalyear)
+        for _, code, _, records in blockers:
+            if code == 'bank_lines':
+                records.extend(s.rec_name for s in statements)
+        return blockers
 
 
 def adjustment_period(fiscalyear):

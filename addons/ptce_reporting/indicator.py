@@ -6,7 +6,12 @@ indicators computed over them and the ledger (../shared/indicators.md).
 
 Every indicator is one or two SQL aggregations grouped by year, month and
 key over the year and the previous one; Python only reshapes the few rows
-returned."""
+returned.
+
+The indicators are a registry, the model ptce.indicator: this module
+computes those of the ledger, the grants and its registers; each module
+that owns other data (scic_members, ptce_spaces, ptce_sectors) adds its
+own indicators by extending the model (its reporting.py)."""
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -15,7 +20,8 @@ from sql import Literal
 from sql.aggregate import Count, Sum
 from sql.conditionals import Coalesce
 from sql.operators import Like
-from trytond.model import Index, ModelSQL, ModelView, Unique, fields
+from trytond.i18n import gettext
+from trytond.model import Index, Model, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -28,25 +34,6 @@ CONTRACT_TYPES = [
     ('apprentice', "Apprentice"),
     ('other', "Other"),
     ]
-
-INDICATORS = [
-    ('REVENUE', "Revenue per sector", 'EUR'),
-    ('SELF', "Self-financing rate", '%'),
-    ('GRANTS', "Grants", 'EUR'),
-    ('ACTIVITIES', "New activities created", 'count'),
-    ('JOBS', "Direct jobs created", 'count'),
-    ('JOBS_FTE', "Direct jobs created (FTE)", 'FTE'),
-    ('VISITORS', "Visitors per day", 'visitors'),
-    ('ASSOC', "Associates", 'count'),
-    ('ASSOC_COLLEGE', "Associates per college", 'count'),
-    ('RENTS', "Rents invoiced", 'EUR'),
-    ('OCCUPANCY', "Occupancy rate", '%'),
-    ('WASTE', "Recyclerie tonnage", 'kg'),
-    ('WASTE_OUTCOME', "Recyclerie outcomes", 'kg'),
-    ('WASTE_RATE', "Recyclerie reuse, recycling and disposal rates", '%'),
-    ('CULTURE', "Events and attendance", 'count'),
-    ]
-
 
 class CompanyMixin:
     __slots__ = ()
@@ -171,8 +158,17 @@ class Series:
     def __repr__(self):
         return f'<Series {self.total} (previous {self.previous})>'
 
+    def add(self, date, value, year):
+        "Add value to the month of date, of the year or the previous one"
+        if date.year == year:
+            self.months[date.month - 1] += value
+            self.total += value
+        else:
+            self.previous_months[date.month - 1] += value
+            self.previous += value
 
-class Indicator:
+
+class Figure:
     "An indicator computed for a year: series by key"
 
     def __init__(self, code, name, unit, estimate=False):
@@ -256,246 +252,6 @@ def fill(indicator, rows, year, index=0):
             series.previous += values[index]
 
 
-def compute(company, year, codes=None):
-    """All indicators of company for the year with the previous one
-    alongside: {code: Indicator}. codes limits to some indicators."""
-    from . import extra
-    result = {}
-    names = {c: (n, u) for c, n, u in INDICATORS}
-    functions = {
-        'REVENUE': _revenue,
-        'SELF': _self_financing,
-        'GRANTS': _grants,
-        'ACTIVITIES': _activities,
-        'JOBS': _jobs,
-        'VISITORS': _visitors,
-        }
-    functions.update(extra.indicator_functions())
-    for code, function in functions.items():
-        if codes and code not in codes:
-            continue
-        for indicator in function(company, year, names):
-            result[indicator.code] = indicator
-    return result
-
-
-def _revenue(company, year, names):
-    """Revenue per sector: posted analytic lines of the Filière axis on
-    revenue accounts 70 (without taxes; consignment pass-through is on 467,
-    never on 70)."""
-    pool = Pool()
-    Line = pool.get('analytic_account.line')
-    Analytic = pool.get('analytic_account.account')
-    MoveLine = pool.get('account.move.line')
-    Move = pool.get('account.move')
-    Account = pool.get('account.account')
-    line = Line.__table__()
-    analytic = Analytic.__table__()
-    root = Analytic.__table__()
-    move_line = MoveLine.__table__()
-    move = Move.__table__()
-    account = Account.__table__()
-    cursor = Transaction().connection.cursor()
-    query = (line
-        .join(analytic, condition=line.account == analytic.id)
-        .join(root, condition=analytic.root == root.id)
-        .join(move_line, condition=line.move_line == move_line.id)
-        .join(move, condition=move_line.move == move.id)
-        .join(account, condition=move_line.account == account.id))
-    rows = monthly(cursor, query, line.date, analytic.code,
-        [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
-        (analytic.company == company.id) & (root.code == 'FIL')
-        & (move.state == 'posted') & Like(account.code, '70%'), year,
-        digits=company.currency.digits)
-    indicator = Indicator('REVENUE', *names['REVENUE'])
-    fill(indicator, rows, year)
-    return [indicator]
-
-
-def _ledger_sums(company, year, patterns):
-    """Credit minus debit of the posted standard-period entries on the
-    accounts whose code matches each pattern: {(year, month, key): [sum]}.
-    One pass over the lines for all patterns: the accounts are matched
-    first (a small table), the lines grouped by account."""
-    pool = Pool()
-    MoveLine = pool.get('account.move.line')
-    Move = pool.get('account.move')
-    Account = pool.get('account.account')
-    Period = pool.get('account.period')
-    move_line = MoveLine.__table__()
-    move = Move.__table__()
-    account = Account.__table__()
-    period = Period.__table__()
-    cursor = Transaction().connection.cursor()
-    keys = {}
-    for key, pattern in patterns.items():
-        cursor.execute(*account.select(account.id,
-                where=(account.company == company.id)
-                & Like(account.code, pattern)))
-        for account_id, in cursor:
-            keys.setdefault(account_id, key)
-    if not keys:
-        return {}
-    query = (move_line
-        .join(move, condition=move_line.move == move.id)
-        .join(period, condition=move.period == period.id))
-    rows = monthly(cursor, query, move.date, move_line.account,
-        [Sum(Coalesce(move_line.credit, 0) - Coalesce(move_line.debit, 0))],
-        (move.company == company.id) & (move.state == 'posted')
-        & (period.type == 'standard')
-        & move_line.account.in_(list(keys)),
-        year, digits=company.currency.digits)
-    result = {}
-    for (y, m, account_id), values in rows.items():
-        index = (y, m, keys[account_id])
-        if index in result:
-            result[index] = [a + b for a, b in zip(result[index], values)]
-        else:
-            result[index] = values
-    return result
-
-
-def _self_financing(company, year, names):
-    """Self-financing rate: own revenue (sales, services, rents: 70) over
-    total revenue (70 + operating grants 74), in percent."""
-    rows = _ledger_sums(company, year, {'own': '70%', 'grants': '74%'})
-    parts = Indicator('SELF', *names['SELF'])
-    fill(parts, rows, year)
-    own, grants = parts.series['own'], parts.series['grants']
-    indicator = Indicator('SELF', *names['SELF'])
-    series = indicator.series['rate']
-
-    def rate(a, b):
-        return (a * 100 / (a + b)).quantize(Decimal('0.1')) if a + b else (
-            Decimal(0))
-    series.months = [rate(a, b) for a, b in zip(own.months, grants.months)]
-    series.previous_months = [rate(a, b)
-        for a, b in zip(own.previous_months, grants.previous_months)]
-    series.total = rate(own.total, grants.total)
-    series.previous = rate(own.previous, grants.previous)
-    indicator.own, indicator.grants = own, grants
-    return [indicator]
-
-
-def _grants(company, year, names):
-    "Grants awarded (award date), received (instalments), spent (analytic)"
-    pool = Pool()
-    Grant = pool.get('ptce.grant')
-    Instalment = pool.get('ptce.grant.instalment')
-    Line = pool.get('analytic_account.line')
-    grant = Grant.__table__()
-    instalment = Instalment.__table__()
-    line = Line.__table__()
-    cursor = Transaction().connection.cursor()
-    indicator = Indicator('GRANTS', *names['GRANTS'])
-    digits = company.currency.digits
-    fill(indicator, monthly(cursor, grant, grant.award_date,
-            Literal('awarded'), [Sum(grant.amount)],
-            (grant.company == company.id) & (grant.state != 'requested'),
-            year, digits=digits), year)
-    fill(indicator, monthly(cursor,
-            instalment.join(grant, condition=instalment.grant == grant.id),
-            instalment.date, Literal('received'), [Sum(instalment.amount)],
-            grant.company == company.id, year, digits=digits), year)
-    fill(indicator, monthly(cursor,
-            line.join(grant,
-                condition=line.account == grant.analytic_account),
-            line.date, Literal('spent'),
-            [Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))],
-            (grant.company == company.id)
-            & (line.date >= grant.start_date)
-            & (line.date <= grant.end_date), year, digits=digits), year)
-    return [indicator]
-
-
-def _activities(company, year, names):
-    "New activities: registered activities by start date, per sector"
-    pool = Pool()
-    Activity = pool.get('ptce.activity')
-    Analytic = pool.get('analytic_account.account')
-    activity = Activity.__table__()
-    analytic = Analytic.__table__()
-    cursor = Transaction().connection.cursor()
-    query = activity.join(analytic, 'LEFT',
-        condition=activity.sector == analytic.id)
-    indicator = Indicator('ACTIVITIES', *names['ACTIVITIES'])
-    fill(indicator, monthly(cursor, query, activity.start_date,
-            analytic.code, [Count(activity.id)],
-            activity.company == company.id, year), year)
-    return [indicator]
-
-
-def _jobs(company, year, names):
-    "Direct jobs created: headcount and FTE by contract type, by start date"
-    pool = Pool()
-    Job = pool.get('ptce.job')
-    job = Job.__table__()
-    cursor = Transaction().connection.cursor()
-    rows = monthly(cursor, job, job.start_date, job.contract_type,
-        [Count(job.id), Sum(job.fte)], job.company == company.id, year,
-        digits=[None, Job.fte.digits[1]])
-    headcount = Indicator('JOBS', *names['JOBS'])
-    fte = Indicator('JOBS_FTE', *names['JOBS_FTE'])
-    fill(headcount, rows, year, 0)
-    fill(fte, rows, year, 1)
-    return [headcount, fte]
-
-
-def _visitors(company, year, names):
-    """Visitors per day: average over the opening days of the visitors of
-    all sites that day. A day without any count entered takes, when
-    ptce_sectors is active, the POS tickets of the day plus the tickets of
-    the events held that day (../shared/indicators.md): the indicator is
-    then flagged as an estimate and the estimated days are kept in
-    `estimated_days`."""
-    from . import extra
-    pool = Pool()
-    Count_ = pool.get('ptce.visitor.count')
-    count = Count_.__table__()
-    cursor = Transaction().connection.cursor()
-    cursor.execute(*count.select(count.date, Sum(count.count),
-            where=(count.company == company.id)
-            & (count.date >= datetime.date(year - 1, 1, 1))
-            & (count.date <= datetime.date(year, 12, 31)),
-            group_by=[count.date]))
-    days = {_as_date(d): _d(v) for d, v in cursor}
-    estimated = {}
-    if extra.has_model('sale.point.sale'):
-        pos = extra.pos_tickets(cursor, company, year)
-        tickets = (extra.event_tickets(cursor, company, year)
-            if extra.has_model('ptce.culture.event') else {})
-        for date in set(pos) | set(tickets):
-            if date not in days:
-                estimated[date] = pos.get(date, 0) + tickets.get(date, 0)
-    indicator = Indicator('VISITORS', *names['VISITORS'])
-    indicator.estimated_days = Series()
-    if not days and not estimated:
-        return [indicator]
-    totals, opening = Series(), Series()
-    for date, value in list(days.items()) + list(estimated.items()):
-        for series, amount in [(totals, value), (opening, Decimal(1))] + (
-                [(indicator.estimated_days, Decimal(1))]
-                if date in estimated else []):
-            if date.year == year:
-                series.months[date.month - 1] += amount
-                series.total += amount
-            else:
-                series.previous_months[date.month - 1] += amount
-                series.previous += amount
-    indicator.estimate = bool(indicator.estimated_days.total)
-
-    def average(a, b):
-        return (a / b).quantize(Decimal('0.1')) if b else Decimal(0)
-    series = indicator.series['all']
-    series.months = [average(a, b)
-        for a, b in zip(totals.months, opening.months)]
-    series.previous_months = [average(a, b)
-        for a, b in zip(totals.previous_months, opening.previous_months)]
-    series.total = average(totals.total, opening.total)
-    series.previous = average(totals.previous, opening.previous)
-    return [indicator]
-
-
 def percent(series, part, whole):
     """Fill series with part / whole in percent (0.1), month by month and
     for both years"""
@@ -508,6 +264,309 @@ def percent(series, part, whole):
     series.previous = rate(part.previous, whole.previous)
 
 
+def compute(company, year, codes=None):
+    """All indicators of company for the year with the previous one
+    alongside: {code: Figure} (ptce.indicator's compute)."""
+    return Pool().get('ptce.indicator').compute(company, year, codes=codes)
+
+
+class Indicator(Model):
+    """Indicator
+
+    The registry of the indicators, which other modules extend:
+
+    - ``_indicators()``: [(sequence, code, name, unit)], each module adding
+      its own to super()'s;
+    - ``compute_<code>(company, year)``: one classmethod per indicator code
+      returning [Figure]; a code computed together with another (JOBS_FTE
+      with JOBS) has none of its own;
+    - ``_visitor_estimates(company, year)``: the attendance that stands for
+      the visitor count of a day without one.
+
+    The helpers (``figure``, ``series``, ``monthly``, ``fill``,
+    ``percent``, ``to_date``, ``to_decimal``) are there for the modules
+    that compute indicators over their own tables."""
+    __name__ = 'ptce.indicator'
+    __string__ = "Indicator"
+
+    @classmethod
+    def _indicators(cls):
+        """The indicators: [(sequence, code, name, unit)], reported in the
+        order of their sequence"""
+        return [
+            (10, 'REVENUE', gettext('ptce_reporting.msg_indicator_revenue'),
+                'EUR'),
+            (20, 'SELF', gettext('ptce_reporting.msg_indicator_self'), '%'),
+            (30, 'GRANTS', gettext('ptce_reporting.msg_indicator_grants'),
+                'EUR'),
+            (40, 'ACTIVITIES',
+                gettext('ptce_reporting.msg_indicator_activities'), 'count'),
+            (50, 'JOBS', gettext('ptce_reporting.msg_indicator_jobs'),
+                'count'),
+            (51, 'JOBS_FTE',
+                gettext('ptce_reporting.msg_indicator_jobs_fte'), 'FTE'),
+            (60, 'VISITORS',
+                gettext('ptce_reporting.msg_indicator_visitors'),
+                'visitors'),
+            ]
+
+    @classmethod
+    def compute(cls, company, year, codes=None):
+        """All indicators of company for the year with the previous one
+        alongside: {code: Figure}, in the order of the registry. codes
+        limits to the indicators of these codes (and those computed with
+        them)."""
+        result = {}
+        for _, code, _, _ in sorted(cls._indicators(), key=lambda i: i[0]):
+            method = getattr(cls, f'compute_{code.lower()}', None)
+            if method is None or (codes and code not in codes):
+                continue
+            for figure in method(company, year):
+                result[figure.code] = figure
+        return result
+
+    @classmethod
+    def figure(cls, code, estimate=False):
+        "A new Figure of the indicator code, named from the registry"
+        for _, code_, name, unit in cls._indicators():
+            if code_ == code:
+                return Figure(code, name, unit, estimate=estimate)
+        raise KeyError(code)
+
+    @staticmethod
+    def series():
+        "A new empty Series"
+        return Series()
+
+    monthly = staticmethod(monthly)
+    fill = staticmethod(fill)
+    percent = staticmethod(percent)
+    to_date = staticmethod(_as_date)
+    to_decimal = staticmethod(_d)
+
+    @classmethod
+    def compute_revenue(cls, company, year):
+        """Revenue per sector: posted analytic lines of the Filière axis on
+        revenue accounts 70 (without taxes; consignment pass-through is on
+        467, never on 70)."""
+        pool = Pool()
+        Line = pool.get('analytic_account.line')
+        Analytic = pool.get('analytic_account.account')
+        MoveLine = pool.get('account.move.line')
+        Move = pool.get('account.move')
+        Account = pool.get('account.account')
+        line = Line.__table__()
+        analytic = Analytic.__table__()
+        root = Analytic.__table__()
+        move_line = MoveLine.__table__()
+        move = Move.__table__()
+        account = Account.__table__()
+        cursor = Transaction().connection.cursor()
+        query = (line
+            .join(analytic, condition=line.account == analytic.id)
+            .join(root, condition=analytic.root == root.id)
+            .join(move_line, condition=line.move_line == move_line.id)
+            .join(move, condition=move_line.move == move.id)
+            .join(account, condition=move_line.account == account.id))
+        rows = monthly(cursor, query, line.date, analytic.code,
+            [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
+            (analytic.company == company.id) & (root.code == 'FIL')
+            & (move.state == 'posted') & Like(account.code, '70%'), year,
+            digits=company.currency.digits)
+        indicator = cls.figure('REVENUE')
+        fill(indicator, rows, year)
+        return [indicator]
+
+    @classmethod
+    def _ledger_sums(cls, company, year, patterns):
+        """Credit minus debit of the posted standard-period entries on the
+        accounts whose code matches each pattern: {(year, month, key):
+        [sum]}. One pass over the lines for all patterns: the accounts are
+        matched first (a small table), the lines grouped by account."""
+        pool = Pool()
+        MoveLine = pool.get('account.move.line')
+        Move = pool.get('account.move')
+        Account = pool.get('account.account')
+        Period = pool.get('account.period')
+        move_line = MoveLine.__table__()
+        move = Move.__table__()
+        account = Account.__table__()
+        period = Period.__table__()
+        cursor = Transaction().connection.cursor()
+        keys = {}
+        for key, pattern in patterns.items():
+            cursor.execute(*account.select(account.id,
+                    where=(account.company == company.id)
+                    & Like(account.code, pattern)))
+            for account_id, in cursor:
+                keys.setdefault(account_id, key)
+        if not keys:
+            return {}
+        query = (move_line
+            .join(move, condition=move_line.move == move.id)
+            .join(period, condition=move.period == period.id))
+        rows = monthly(cursor, query, move.date, move_line.account,
+            [Sum(Coalesce(move_line.credit, 0)
+                    - Coalesce(move_line.debit, 0))],
+            (move.company == company.id) & (move.state == 'posted')
+            & (period.type == 'standard')
+            & move_line.account.in_(list(keys)),
+            year, digits=company.currency.digits)
+        result = {}
+        for (y, m, account_id), values in rows.items():
+            index = (y, m, keys[account_id])
+            if index in result:
+                result[index] = [
+                    a + b for a, b in zip(result[index], values)]
+            else:
+                result[index] = values
+        return result
+
+    @classmethod
+    def compute_self(cls, company, year):
+        """Self-financing rate: own revenue (sales, services, rents: 70)
+        over total revenue (70 + operating grants 74), in percent."""
+        rows = cls._ledger_sums(
+            company, year, {'own': '70%', 'grants': '74%'})
+        parts = cls.figure('SELF')
+        fill(parts, rows, year)
+        own, grants = parts.series['own'], parts.series['grants']
+        indicator = cls.figure('SELF')
+        series = indicator.series['rate']
+
+        def rate(a, b):
+            return (a * 100 / (a + b)).quantize(Decimal('0.1')) if a + b else (
+                Decimal(0))
+        series.months = [
+            rate(a, b) for a, b in zip(own.months, grants.months)]
+        series.previous_months = [rate(a, b)
+            for a, b in zip(own.previous_months, grants.previous_months)]
+        series.total = rate(own.total, grants.total)
+        series.previous = rate(own.previous, grants.previous)
+        indicator.own, indicator.grants = own, grants
+        return [indicator]
+
+    @classmethod
+    def compute_grants(cls, company, year):
+        """Grants awarded (award date), received (instalments), spent
+        (analytic)"""
+        pool = Pool()
+        Grant = pool.get('ptce.grant')
+        Instalment = pool.get('ptce.grant.instalment')
+        Line = pool.get('analytic_account.line')
+        grant = Grant.__table__()
+        instalment = Instalment.__table__()
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        indicator = cls.figure('GRANTS')
+        digits = company.currency.digits
+        fill(indicator, monthly(cursor, grant, grant.award_date,
+                Literal('awarded'), [Sum(grant.amount)],
+                (grant.company == company.id)
+                & (grant.state != 'requested'),
+                year, digits=digits), year)
+        fill(indicator, monthly(cursor,
+                instalment.join(grant,
+                    condition=instalment.grant == grant.id),
+                instalment.date, Literal('received'),
+                [Sum(instalment.amount)],
+                grant.company == company.id, year, digits=digits), year)
+        fill(indicator, monthly(cursor,
+                line.join(grant,
+                    condition=line.account == grant.analytic_account),
+                line.date, Literal('spent'),
+                [Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))],
+                (grant.company == company.id)
+                & (line.date >= grant.start_date)
+                & (line.date <= grant.end_date), year, digits=digits), year)
+        return [indicator]
+
+    @classmethod
+    def compute_activities(cls, company, year):
+        "New activities: registered activities by start date, per sector"
+        pool = Pool()
+        Activity = pool.get('ptce.activity')
+        Analytic = pool.get('analytic_account.account')
+        activity = Activity.__table__()
+        analytic = Analytic.__table__()
+        cursor = Transaction().connection.cursor()
+        query = activity.join(analytic, 'LEFT',
+            condition=activity.sector == analytic.id)
+        indicator = cls.figure('ACTIVITIES')
+        fill(indicator, monthly(cursor, query, activity.start_date,
+                analytic.code, [Count(activity.id)],
+                activity.company == company.id, year), year)
+        return [indicator]
+
+    @classmethod
+    def compute_jobs(cls, company, year):
+        """Direct jobs created: headcount and FTE by contract type, by start
+        date (JOBS and JOBS_FTE)"""
+        pool = Pool()
+        Job = pool.get('ptce.job')
+        job = Job.__table__()
+        cursor = Transaction().connection.cursor()
+        rows = monthly(cursor, job, job.start_date, job.contract_type,
+            [Count(job.id), Sum(job.fte)], job.company == company.id, year,
+            digits=[None, Job.fte.digits[1]])
+        headcount = cls.figure('JOBS')
+        fte = cls.figure('JOBS_FTE')
+        fill(headcount, rows, year, 0)
+        fill(fte, rows, year, 1)
+        return [headcount, fte]
+
+    @classmethod
+    def _visitor_estimates(cls, company, year):
+        """The attendance per day over year and year - 1 that stands for
+        the visitors of a day without a count entered: {date: Decimal}.
+        None here; ptce_sectors adds the point-of-sale tickets and the
+        tickets of the day's events."""
+        return {}
+
+    @classmethod
+    def compute_visitors(cls, company, year):
+        """Visitors per day: average over the opening days of the visitors
+        of all sites that day. A day without any count entered takes the
+        estimate of _visitor_estimates() (../shared/indicators.md): the
+        indicator is then flagged as an estimate and the estimated days
+        are kept in `estimated_days`."""
+        pool = Pool()
+        Count_ = pool.get('ptce.visitor.count')
+        count = Count_.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*count.select(count.date, Sum(count.count),
+                where=(count.company == company.id)
+                & (count.date >= datetime.date(year - 1, 1, 1))
+                & (count.date <= datetime.date(year, 12, 31)),
+                group_by=[count.date]))
+        days = {_as_date(d): _d(v) for d, v in cursor}
+        estimated = {date: value
+            for date, value in cls._visitor_estimates(company, year).items()
+            if date not in days}
+        indicator = cls.figure('VISITORS')
+        indicator.estimated_days = Series()
+        if not days and not estimated:
+            return [indicator]
+        totals, opening = Series(), Series()
+        for date, value in list(days.items()) + list(estimated.items()):
+            totals.add(date, value, year)
+            opening.add(date, Decimal(1), year)
+            if date in estimated:
+                indicator.estimated_days.add(date, Decimal(1), year)
+        indicator.estimate = bool(indicator.estimated_days.total)
+
+        def average(a, b):
+            return (a / b).quantize(Decimal('0.1')) if b else Decimal(0)
+        series = indicator.series['all']
+        series.months = [average(a, b)
+            for a, b in zip(totals.months, opening.months)]
+        series.previous_months = [average(a, b)
+            for a, b in zip(totals.previous_months, opening.previous_months)]
+        series.total = average(totals.total, opening.total)
+        series.previous = average(totals.previous, opening.previous)
+        return [indicator]
+
+
 class IndicatorValue(ModelSQL, ModelView):
     "Indicator Value"
     __name__ = 'ptce.indicator.value'
@@ -515,8 +574,7 @@ class IndicatorValue(ModelSQL, ModelView):
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
     indicator = fields.Selection(
-        [(c, n) for c, n, _ in INDICATORS], "Indicator", required=True,
-        readonly=True)
+        'get_indicators', "Indicator", required=True, readonly=True)
     date = fields.Date("Month", required=True, readonly=True)
     year = fields.Integer("Year", required=True, readonly=True)
     key = fields.Char("Key", readonly=True,
@@ -537,6 +595,13 @@ class IndicatorValue(ModelSQL, ModelView):
             ('id', 'ASC')]
 
     @classmethod
+    def get_indicators(cls):
+        "The indicators of the registry (ptce.indicator)"
+        Indicator = Pool().get('ptce.indicator')
+        return [(code, name) for _, code, name, _ in sorted(
+                Indicator._indicators(), key=lambda i: i[0])]
+
+    @classmethod
     def refresh(cls, company, year):
         """Replace the stored values of the year by a fresh computation
         (these values feed the dashboard graphs)."""
@@ -545,7 +610,8 @@ class IndicatorValue(ModelSQL, ModelView):
         values = []
         # Stored with 2 digits; SQLite sums numerics as floats
         cent = Decimal('0.01')
-        for indicator in compute(company, year).values():
+        Indicator = Pool().get('ptce.indicator')
+        for indicator in Indicator.compute(company, year).values():
             for key, series in indicator.series.items():
                 for month in range(12):
                     values.append(cls(company=company,

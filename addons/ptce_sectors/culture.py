@@ -3,7 +3,6 @@
 # terms.
 """Culture: events with their capacity and ticket products sold at the
 desk, and the pool of equipment lent to members."""
-from sql import Null
 from sql.aggregate import Sum
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
@@ -59,8 +58,24 @@ class Event(ModelSQL, ModelView):
 
     @classmethod
     def count_tickets(cls, events):
-        """Return {event id: tickets} sold at the points of sale (sales not
-        cancelled, refunds deducted)"""
+        """Return {event id: tickets} sold at the points of sale (see
+        _tickets_sold)"""
+        event = cls.__table__()
+        ids = [e.id for e in events]
+        return {e: int(q or 0) for e, q in cls._tickets_sold(
+                event, event.id,
+                fields.SQL_OPERATORS['in'](event.id, ids or [-1]))}
+
+    @classmethod
+    def _tickets_sold(cls, event, key, where):
+        """Tickets sold, grouped by key, a column of event (the table of
+        the events, which where may filter too): [(key, quantity)].
+
+        A ticket is sold by a point-of-sale line of one of the event's
+        ticket products in a sale not cancelled (an open sale holds its
+        seats), a refund (negative quantity) deducted. This is the one
+        definition of tickets sold: the event's counter and capacity check,
+        and the culture and visitor indicators of ptce_reporting."""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         Line = pool.get('sale.point.sale.line')
@@ -71,17 +86,15 @@ class Event(ModelSQL, ModelView):
         product = Product.__table__()
         template = Template.__table__()
         cursor = Transaction().connection.cursor()
-        ids = [e.id for e in events]
         cursor.execute(*line
             .join(sale, condition=line.sale == sale.id)
             .join(product, condition=line.product == product.id)
             .join(template, condition=product.template == template.id)
-            .select(template.event, Sum(line.quantity),
-                where=fields.SQL_OPERATORS['in'](template.event, ids or [-1])
-                & (template.event != Null)
-                & (sale.state != 'cancelled'),
-                group_by=[template.event]))
-        return {e: int(q or 0) for e, q in cursor}
+            .join(event, condition=template.event == event.id)
+            .select(key, Sum(line.quantity),
+                where=where & (sale.state != 'cancelled'),
+                group_by=[key]))
+        return list(cursor)
 
     @classmethod
     def check_capacity(cls, events):

@@ -21,6 +21,12 @@ OUTCOMES = [
     ('recycled', "Recycled"),
     ('disposed', "Disposed"),
     ]
+# The rates of the tonnage: the outcomes that count for each
+RATES = [
+    ('reuse', ['reused_sold', 'reused_given']),
+    ('recycling', ['recycled']),
+    ('disposal', ['disposed']),
+    ]
 
 
 class Flow(DeactivableMixin, ModelSQL, ModelView):
@@ -132,8 +138,6 @@ class Intake(ModelSQL, ModelView):
         ModelAccess = pool.get('ir.model.access')
         Rule = pool.get('ir.rule')
         intake = cls.__table__()
-        outcome = Outcome.__table__()
-        cursor = Transaction().connection.cursor()
         ModelAccess.check(cls.__name__, 'read')
         ModelAccess.check(Outcome.__name__, 'read')
         if company is None:
@@ -146,17 +150,8 @@ class Intake(ModelSQL, ModelView):
             where &= intake.id.in_(
                 cls.search(rule_domain, order=[], query=True))
         rows = defaultdict(lambda: defaultdict(float))
-        cursor.execute(*intake.select(
-                intake.flow, Sum(intake.weight),
-                where=where, group_by=[intake.flow]))
-        for flow, weight in cursor:
-            rows[flow]['collected'] += weight or 0
-        cursor.execute(*outcome.join(
-                intake, condition=outcome.intake == intake.id).select(
-                intake.flow, outcome.type, Sum(outcome.weight),
-                where=where, group_by=[intake.flow, outcome.type]))
-        for flow, type_, weight in cursor:
-            rows[flow][type_] += weight or 0
+        for flow, measure, weight in cls._tonnage(intake, where):
+            rows[flow][measure] += weight or 0
         result = {}
         total = defaultdict(float)
         for flow in Flow.browse(list(rows)):
@@ -167,23 +162,49 @@ class Intake(ModelSQL, ModelView):
         result['total'] = cls._rates(dict(total), 'Total')
         return result
 
+    @classmethod
+    def _tonnage(cls, intake, where, group_by=()):
+        """The weights of the recyclerie, grouped by flow and by the
+        columns of intake (the table of the intakes, which where filters)
+        in group_by: [(*group_by values, flow id, measure, kg)], measure
+        being 'collected' or an outcome type.
+
+        The one definition of the tonnage: a batch counts at the date it
+        was received, its outcomes too whenever they are recorded (so that
+        a rate never exceeds 100 %). The tonnage report and the
+        recyclerie indicators of ptce_reporting read it."""
+        pool = Pool()
+        Outcome = pool.get('ptce.recyclerie.outcome')
+        outcome = Outcome.__table__()
+        cursor = Transaction().connection.cursor()
+        group_by = list(group_by)
+        rows = []
+        cursor.execute(*intake.select(
+                *group_by, intake.flow, Sum(intake.weight),
+                where=where, group_by=group_by + [intake.flow]))
+        for *keys, flow, weight in cursor:
+            rows.append((*keys, flow, 'collected', weight))
+        cursor.execute(*outcome.join(
+                intake, condition=outcome.intake == intake.id).select(
+                *group_by, intake.flow, outcome.type, Sum(outcome.weight),
+                where=where,
+                group_by=group_by + [intake.flow, outcome.type]))
+        rows.extend(tuple(row) for row in cursor)
+        return rows
+
     @staticmethod
     def _rates(values, name):
         # Every key, also in the total of a period without intake
         collected = values.setdefault('collected', 0.0)
         for key, _ in OUTCOMES:
             values.setdefault(key, 0.0)
-        reused = values['reused_sold'] + values['reused_given']
+        reused = sum(values[t] for t in dict(RATES)['reuse'])
 
         def rate(weight):
             return round(weight / collected, 4) if collected else 0.0
-        values.update({
-                'name': name,
-                'reused': reused,
-                'reuse_rate': rate(reused),
-                'recycling_rate': rate(values['recycled']),
-                'disposal_rate': rate(values['disposed']),
-                })
+        values.update({'name': name, 'reused': reused})
+        for key, types in RATES:
+            values[f'{key}_rate'] = rate(sum(values[t] for t in types))
         return values
 
 

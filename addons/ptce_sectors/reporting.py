@@ -1,0 +1,205 @@
+# This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
+# level of this repository contains the full copyright notices and license
+# terms.
+"""What the sectors give ptce_reporting: the recyclerie and culture
+indicators, the point-of-sale tickets that estimate the visitors of a day
+without a count, and the points of sale that block the year-end closing.
+The figures are those of this module: the tonnage of Intake._tonnage, the
+tickets of Event._tickets_sold."""
+import datetime
+from decimal import Decimal
+
+from sql import Literal
+from sql.aggregate import Count
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .recyclerie import RATES
+
+
+class Indicator(metaclass=PoolMeta):
+    __name__ = 'ptce.indicator'
+
+    @classmethod
+    def _indicators(cls):
+        return super()._indicators() + [
+            (80, 'WASTE', gettext('ptce_sectors.msg_indicator_waste'), 'kg'),
+            (81, 'WASTE_OUTCOME',
+                gettext('ptce_sectors.msg_indicator_waste_outcome'), 'kg'),
+            (82, 'WASTE_RATE',
+                gettext('ptce_sectors.msg_indicator_waste_rate'), '%'),
+            (90, 'CULTURE', gettext('ptce_sectors.msg_indicator_culture'),
+                'count'),
+            ]
+
+    @classmethod
+    def compute_waste(cls, company, year):
+        """Recyclerie: kg collected by flow (WASTE); kg by outcome
+        (WASTE_OUTCOME) and the reuse, recycling and disposal rates
+        (WASTE_RATE: outcome weight / collected weight, in percent), from
+        the tonnage of the recyclerie (Intake._tonnage), per month of the
+        intake."""
+        pool = Pool()
+        Intake = pool.get('ptce.recyclerie.intake')
+        Flow = pool.get('ptce.recyclerie.flow')
+        intake = Intake.__table__()
+        waste = cls.figure('WASTE')
+        outcomes = cls.figure('WASTE_OUTCOME')
+        rows = Intake._tonnage(intake,
+            (intake.company == company.id)
+            & (intake.date >= datetime.date(year - 1, 1, 1))
+            & (intake.date <= datetime.date(year, 12, 31)),
+            group_by=[intake.date])
+        codes = {f.id: f.code for f in Flow.browse(
+                list({flow for _, flow, _, _ in rows}))}
+        for date, flow, measure, weight in rows:
+            date = cls.to_date(date)
+            if measure == 'collected':
+                series = waste.series[codes[flow]]
+            else:
+                series = outcomes.series[measure]
+            series.add(date, cls.to_decimal(weight), year)
+        for series in list(waste.series.values()) + list(
+                outcomes.series.values()):
+            _round_kg(series)
+        collected = _sum_series(cls.series(), waste.series.values())
+        rates = cls.figure('WASTE_RATE')
+        for key, types in RATES:
+            part = _sum_series(cls.series(),
+                (outcomes.series[t] for t in types if t in outcomes.series))
+            cls.percent(rates.series[key], part, collected)
+        return [waste, outcomes, rates]
+
+    @classmethod
+    def compute_culture(cls, company, year):
+        """Culture: events held, tickets sold for them (Event._tickets_sold)
+        counted in the month of the event, and equipment loans by start
+        date."""
+        pool = Pool()
+        Event = pool.get('ptce.culture.event')
+        Equipment = pool.get('ptce.culture.equipment')
+        Loan = pool.get('ptce.culture.equipment.loan')
+        event = Event.__table__()
+        equipment = Equipment.__table__()
+        loan = Loan.__table__()
+        cursor = Transaction().connection.cursor()
+        culture = cls.figure('CULTURE')
+        cls.fill(culture, cls.monthly(cursor, event, event.date,
+                Literal('events'), [Count(event.id)],
+                event.company == company.id, year), year)
+        for date, quantity in cls._event_tickets(company, year).items():
+            culture.series['tickets'].add(date, quantity, year)
+        cls.fill(culture, cls.monthly(cursor,
+                loan.join(equipment,
+                    condition=loan.equipment == equipment.id),
+                loan.start_date, Literal('loans'), [Count(loan.id)],
+                equipment.company == company.id, year), year)
+        for key in ['events', 'tickets', 'loans']:
+            culture.series[key]
+        return [culture]
+
+    @classmethod
+    def _event_tickets(cls, company, year):
+        """Tickets sold per event date over year and year - 1:
+        {date: quantity}"""
+        Event = Pool().get('ptce.culture.event')
+        event = Event.__table__()
+        result = {}
+        for date, quantity in Event._tickets_sold(event, event.date,
+                (event.company == company.id)
+                & (event.date >= datetime.date(year - 1, 1, 1))
+                & (event.date <= datetime.date(year, 12, 31))):
+            result[cls.to_date(date)] = cls.to_decimal(quantity)
+        return result
+
+    @classmethod
+    def _visitor_estimates(cls, company, year):
+        """The point-of-sale sales (tickets de caisse) done or posted of the
+        day plus the tickets sold for the events of the day"""
+        Sale = Pool().get('sale.point.sale')
+        sale = Sale.__table__()
+        cursor = Transaction().connection.cursor()
+        result = super()._visitor_estimates(company, year)
+        cursor.execute(*sale.select(sale.date, Count(sale.id),
+                where=(sale.company == company.id)
+                & sale.state.in_(['done', 'posted'])
+                & (sale.date >= datetime.date(year - 1, 1, 1))
+                & (sale.date <= datetime.date(year, 12, 31)),
+                group_by=[sale.date]))
+        estimates = [{cls.to_date(d): Decimal(c) for d, c in cursor},
+            cls._event_tickets(company, year)]
+        for values in estimates:
+            for date, value in values.items():
+                result[date] = result.get(date, 0) + value
+        return result
+
+
+def _round_kg(series):
+    "Weights are floats in the database: round them to 0.1 kg"
+    tenth = Decimal('0.1')
+    series.months = [v.quantize(tenth) for v in series.months]
+    series.previous_months = [
+        v.quantize(tenth) for v in series.previous_months]
+    series.total = series.total.quantize(tenth)
+    series.previous = series.previous.quantize(tenth)
+
+
+def _sum_series(result, series_list):
+    "Add the series of series_list into result"
+    for series in series_list:
+        result.months = [a + b for a, b in zip(result.months, series.months)]
+        result.previous_months = [a + b for a, b in zip(
+                result.previous_months, series.previous_months)]
+        result.total += series.total
+        result.previous += series.previous
+    return result
+
+
+class FiscalYear(metaclass=PoolMeta):
+    __name__ = 'account.fiscalyear'
+
+    def _year_end_blockers(self):
+        """Sales and cash sessions of the points of sale not posted, and
+        the points of sale without the yearly closing of the cash-register
+        law"""
+        pool = Pool()
+        Sale = pool.get('sale.point.sale')
+        Session = pool.get('sale.point.cash.session')
+        Closing = pool.get('ptce.pos.closing')
+        blockers = super()._year_end_blockers()
+        sales = Sale.search([
+                ('company', '=', self.company.id),
+                ('date', '>=', self.start_date),
+                ('date', '<=', self.end_date),
+                ('state', 'in', ['open', 'done']),
+                ], order=[('date', 'ASC'), ('id', 'ASC')])
+        blockers.append((40, 'pos_sales',
+                gettext('ptce_sectors.msg_blocker_pos_sales'),
+                [f'{s.date:%d/%m/%Y} {s.rec_name}' for s in sales]))
+        sessions = Session.search([
+                ('point.company', '=', self.company.id),
+                ('state', '!=', 'posted'),
+                # create_date is a timestamp: up to the end of the last day
+                ('create_date', '<', datetime.datetime.combine(
+                        self.end_date + datetime.timedelta(days=1),
+                        datetime.time())),
+                ])
+        blockers.append((50, 'pos_sessions',
+                gettext('ptce_sectors.msg_blocker_pos_sessions'),
+                [s.rec_name for s in sessions]))
+        points = {s.point for s in Sale.search([
+                    ('company', '=', self.company.id),
+                    ('date', '>=', self.start_date),
+                    ('date', '<=', self.end_date),
+                    ('state', '=', 'posted'),
+                    ])}
+        closed = {c.point for c in Closing.search([
+                    ('company', '=', self.company.id),
+                    ('type', '=', 'year'),
+                    ('date_to', '>=', self.end_date),
+                    ])}
+        blockers.append((60, 'pos_closings',
+                gettext('ptce_sectors.msg_blocker_pos_closings'),
+                sorted(p.rec_name for p in points - closed)))
+        return blockers
