@@ -231,10 +231,26 @@ class Lease(Workflow, ModelSQL, ModelView):
 
     @fields.depends('kind', 'index_kind')
     def on_change_kind(self):
-        if self.kind == 'commercial' and not self.index_kind:
-            self.index_kind = 'ILC'
-        elif self.kind == 'professional' and not self.index_kind:
-            self.index_kind = 'ILAT'
+        if self.kind and not self.index_kind:
+            self.index_kind = self._get_index_kind()
+
+    def _get_index_kind(self):
+        "The index of the rent by default for the kind of the lease"
+        return getattr(self, f'_get_index_kind_{self.kind}')()
+
+    def _get_index_kind_commercial(self):
+        # Code de commerce L145-34: commercial and craft activities
+        return 'ILC'
+
+    def _get_index_kind_professional(self):
+        # Offices and other tertiary activities (L145-38)
+        return 'ILAT'
+
+    def _get_index_kind_precarious(self):
+        return None
+
+    def _get_index_kind_coworking(self):
+        return None
 
     @fields.depends('start_date', 'revision_date', 'index_kind')
     def on_change_start_date(self):
@@ -369,19 +385,34 @@ class Lease(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('signed')
     def sign(cls, leases):
-        pool = Pool()
-        Warning = pool.get('res.user.warning')
         for lease in leases:
             if lease.index_kind:
                 lease.reference_index_value()
-            if (lease.kind == 'commercial' and lease.deposit_amount
-                    and lease.deposit_amount > 2 * lease.rent):
-                # Code de commerce L145-40
-                key = Warning.format('ptce_deposit_interest', [lease])
-                if Warning.check(key):
-                    raise DepositWarning(key, gettext(
-                            'ptce_spaces.msg_lease_deposit_interest',
-                            lease=lease.rec_name))
+            lease.check_deposit()
+
+    def check_deposit(self):
+        "Check the deposit against the rules of the kind of the lease"
+        getattr(self, f'_check_deposit_{self.kind}')()
+
+    def _check_deposit_commercial(self):
+        # Code de commerce L145-40: a deposit above two terms of rent bears
+        # interest for the tenant
+        Warning = Pool().get('res.user.warning')
+        if self.deposit_amount and self.deposit_amount > 2 * self.rent:
+            key = Warning.format('ptce_deposit_interest', [self])
+            if Warning.check(key):
+                raise DepositWarning(key, gettext(
+                        'ptce_spaces.msg_lease_deposit_interest',
+                        lease=self.rec_name))
+
+    def _check_deposit_professional(self):
+        pass
+
+    def _check_deposit_precarious(self):
+        pass
+
+    def _check_deposit_coworking(self):
+        pass
 
     @classmethod
     @ModelView.button

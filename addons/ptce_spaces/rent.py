@@ -18,17 +18,6 @@ from .lease import OCCUPYING_STATES, add_months
 from .space import month_bounds
 
 
-def billing_period(date, frequency):
-    "Calendar billing period (first day, last day) containing date"
-    if frequency == 'quarterly':
-        first_month = 3 * ((date.month - 1) // 3) + 1
-        start = date.replace(month=first_month, day=1)
-        end = add_months(start, 3) - datetime.timedelta(1)
-    else:
-        start, end = month_bounds(date)
-    return start, end
-
-
 class Lease(metaclass=PoolMeta):
     __name__ = 'ptce.lease'
 
@@ -51,18 +40,43 @@ class Lease(metaclass=PoolMeta):
         default.setdefault('periods')
         return super().copy(leases, default=default)
 
+    def billing_period(self, date):
+        """The calendar billing period (first day, last day) containing date,
+        by the billing frequency of the lease"""
+        return getattr(self, f'_billing_period_{self.frequency}')(date)
+
+    def _billing_period_monthly(self, date):
+        return month_bounds(date)
+
+    def _billing_period_quarterly(self, date):
+        first_month = 3 * ((date.month - 1) // 3) + 1
+        start = date.replace(month=first_month, day=1)
+        return start, add_months(start, 3) - datetime.timedelta(1)
+
+    def due_date(self, start, end):
+        "The day the rent of the days from start to end is due, by the term"
+        return getattr(self, f'_due_date_{self.term}')(start, end)
+
+    def _due_date_advance(self, start, end):
+        # Terme à échoir: on the first day billed
+        return start
+
+    def _due_date_arrears(self, start, end):
+        # Terme échu: on the last day billed
+        return end
+
     def due_period(self, month_start, month_end):
         """The billing period due in the month or None.
 
         Returns (key, start, end, full_days): key is the first day of the
         calendar period, [start, end] the days billed (shorter for a first
         or last partial period, billed pro rata of days)."""
-        key, period_end = billing_period(month_start, self.frequency)
+        key, period_end = self.billing_period(month_start)
         start = max(key, self.start_date)
         end = min(period_end, self.end_date or period_end)
         if start > end:
             return None
-        due = start if self.term == 'advance' else end
+        due = self.due_date(start, end)
         if not (month_start <= due <= month_end):
             return None
         return key, start, end, (period_end - key).days + 1
@@ -233,7 +247,7 @@ class Lease(metaclass=PoolMeta):
             invoice_address=party.address_get(type='invoice'),
             currency=self.company.currency,
             account=party.account_receivable_used,
-            invoice_date=self.term == 'advance' and start or end,
+            invoice_date=self.due_date(start, end),
             payment_term=(
                 self.payment_term or party.customer_payment_term),
             reference=self.reference,
