@@ -39,19 +39,6 @@ class Lease(metaclass=PoolMeta):
         default.setdefault('revisions')
         return super().copy(leases, default=default)
 
-    def reference_index_value(self):
-        RentIndex = Pool().get('ptce.rent.index')
-        value = RentIndex.get_value(
-            self.index_kind, self.reference_index_year,
-            self.reference_index_quarter)
-        if value is None:
-            raise IndexationError(gettext(
-                    'ptce_spaces.msg_index_missing',
-                    lease=self.rec_name, kind=self.index_kind,
-                    quarter=self.reference_index_quarter,
-                    year=self.reference_index_year))
-        return value
-
     def compute_indexation(self):
         """Proposed revision: new rent = rent × new index / reference index.
 

@@ -13,6 +13,7 @@ from trytond.transaction import Transaction
 
 from .exceptions import (
     DepositWarning,
+    IndexationError,
     LeaseOverlapError,
     LeaseValidationError,
 )
@@ -256,6 +257,20 @@ class Lease(Workflow, ModelSQL, ModelView):
     def on_change_start_date(self):
         if self.start_date and self.index_kind and not self.revision_date:
             self.revision_date = add_months(self.start_date, 12)
+
+    def reference_index_value(self):
+        "The value of the reference index of the rent, which must be known"
+        RentIndex = Pool().get('ptce.rent.index')
+        value = RentIndex.get_value(
+            self.index_kind, self.reference_index_year,
+            self.reference_index_quarter)
+        if value is None:
+            raise IndexationError(gettext(
+                    'ptce_spaces.msg_index_missing',
+                    lease=self.rec_name, kind=self.index_kind,
+                    quarter=self.reference_index_quarter,
+                    year=self.reference_index_year))
+        return value
 
     def get_area(self, name):
         return sum((s.area or Decimal(0)) for s in self.spaces)
