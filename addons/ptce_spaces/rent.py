@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import PYSONEncoder
 from trytond.rpc import RPC
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -16,6 +17,12 @@ from trytond.wizard import Button, StateAction, StateView, Wizard
 from .exceptions import InvoicingError
 from .lease import OCCUPYING_STATES, add_months
 from .space import month_bounds
+
+# Leases invoiced by one task of the rent run (Lease.run_rents), in one
+# transaction; the context's rent_batch_size changes it (ateliers rents
+# invoice --batch-size).  A batch that posts holds the invoice and move
+# sequences until its commit: small enough not to make others wait long.
+RENT_BATCH_SIZE = 100
 
 
 class Lease(metaclass=PoolMeta):
@@ -146,6 +153,80 @@ class Lease(metaclass=PoolMeta):
             key=lambda x: (x[1], x[0].id))
 
     @classmethod
+    def rents_due(cls, date, leases=None, company=None):
+        """The billing periods of the month of date, invoiced or not.
+
+        Returns (due, invoiced): due maps each lease whose period due in
+        the month has no invoice yet to that period (key, start, end,
+        full_days) as due_period gives it, in the order of the leases'
+        ids; invoiced lists the leases whose period already has one."""
+        month_start, month_end = month_bounds(date)
+        periods = {}
+        for lease in cls.leases_to_invoice(
+                month_start, month_end, leases, company=company):
+            period = lease.due_period(month_start, month_end)
+            if period:
+                periods[lease] = period
+        done = cls.invoiced_periods({l.id for l in periods})
+        due, invoiced = {}, []
+        for lease, period in periods.items():
+            if (lease.id, period[0]) in done:
+                invoiced.append(lease)
+            else:
+                due[lease] = period
+        return due, invoiced
+
+    @classmethod
+    def _rent_configuration(cls):
+        "The configuration of the rent run, checked"
+        Configuration = Pool().get('ptce.spaces.configuration')
+        config = Configuration(1)
+        if not config.rent_product:
+            raise InvoicingError(gettext(
+                    'ptce_spaces.msg_configuration_rent_product'))
+        return config
+
+    @classmethod
+    def run_rents(cls, date, post=False, leases=None, company=None):
+        """Invoice the rents of the month of date, in batches.
+
+        The rent run of the cron, the wizard "Invoice Rents" and
+        ``ateliers rents invoice``: the leases (of company, or these
+        leases) with a period due in the month and not invoiced yet are
+        split in batches of the context's ``rent_batch_size`` leases
+        (RENT_BATCH_SIZE by default) and one queue task per batch calls
+        invoice_period.  Each task runs in its own transaction once this
+        one is committed: by the worker when one is configured, else by
+        the process that commits (the RPC dispatcher, the cron, the
+        command line).  A task run twice or late invoices nothing twice
+        (see invoice_rents).  Returns the ids of the tasks (ir.queue)."""
+        cls._rent_configuration()
+        due, _ = cls.rents_due(date, leases, company=company)
+        size = (Transaction().context.get('rent_batch_size')
+            or RENT_BATCH_SIZE)
+        task_ids = []
+        for batch in grouped_slice(list(due), size):
+            task_ids.extend(cls.__queue__.invoice_period(
+                    list(batch), date, post=post))
+        return task_ids
+
+    @classmethod
+    def rent_invoices_domain(cls, date, leases=None):
+        """The domain of the rent invoices of the month of date (of these
+        leases): their invoice date is the day the period is due"""
+        month_start, month_end = month_bounds(date)
+        if leases is None:
+            origin = ('lines.origin', 'like', f'{cls.__name__},%')
+        else:
+            origin = ('lines.origin', 'in', [str(l) for l in leases])
+        return [
+            ('type', '=', 'out'),
+            ('invoice_date', '>=', month_start),
+            ('invoice_date', '<=', month_end),
+            origin,
+            ]
+
+    @classmethod
     def invoice_rents(cls, date, leases=None, post=False):
         """Create the rent invoices of the month of date.
 
@@ -157,26 +238,10 @@ class Lease(metaclass=PoolMeta):
         pool = Pool()
         Period = pool.get('ptce.lease.period')
         Invoice = pool.get('account.invoice')
-        Configuration = pool.get('ptce.spaces.configuration')
-        config = Configuration(1)
-        if not config.rent_product:
-            raise InvoicingError(gettext(
-                    'ptce_spaces.msg_configuration_rent_product'))
-        month_start, month_end = month_bounds(date)
-        leases = cls.leases_to_invoice(month_start, month_end, leases)
-
-        due = {}
-        for lease in leases:
-            period = lease.due_period(month_start, month_end)
-            if period:
-                due[lease.id] = (lease, period)
-        if not due:
-            return []
-        done = cls.invoiced_periods(due)
+        config = cls._rent_configuration()
+        due, _ = cls.rents_due(date, leases)
         invoices, periods = [], []
-        for lease, (key, start, end, full_days) in due.values():
-            if (lease.id, key) in done:
-                continue
+        for lease, (key, start, end, full_days) in due.items():
             invoice = lease._get_invoice(start, end, full_days, config)
             invoices.append(invoice)
             periods.append(Period(
@@ -295,7 +360,8 @@ class Lease(metaclass=PoolMeta):
 
     @classmethod
     def invoice_period(cls, leases, date, post=False):
-        "RPC entry: invoice the month of date for these leases"
+        """Invoice the month of date for these leases: the RPC entry and
+        the queue task of run_rents"""
         return [i.id for i in cls.invoice_rents(date, leases, post=post)]
 
     @classmethod
@@ -365,9 +431,14 @@ class Lease(metaclass=PoolMeta):
 
     @classmethod
     def invoice_rents_cron(cls):
-        "Cron: draft rent invoices of the current month"
-        Date = Pool().get('ir.date')
-        cls.invoice_rents(Date.today())
+        """Cron: draft rent invoices of the current month, in batches (the
+        cron runs once per company, with the company in the context)"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Company = pool.get('company.company')
+        company = Transaction().context.get('company')
+        cls.run_rents(
+            Date.today(), company=Company(company) if company else None)
 
 
 class LeasePeriod(ModelSQL, ModelView):
@@ -424,7 +495,12 @@ class InvoiceRents(Wizard):
 
     def do_invoice(self, action):
         Lease = Pool().get('ptce.lease')
-        invoices = Lease.invoice_rents(self.start.date, post=self.start.post)
+        Lease.run_rents(self.start.date, post=self.start.post)
+        # The batches are invoiced after this request (by the worker when
+        # there is one): the list shows the rent invoices of the month as
+        # they are created
+        action['pyson_domain'] = PYSONEncoder().encode(
+            Lease.rent_invoices_domain(self.start.date))
         action['domains'] = []
-        return action, {'res_id': [i.id for i in invoices]}
+        return action, {}
 
