@@ -105,10 +105,15 @@ class Space(DeactivableMixin, ModelSQL, ModelView):
 
     @fields.depends('kind')
     def on_change_kind(self):
-        if self.kind == 'coworking':
-            self.exclusive = False
-        elif self.kind == 'meeting_room':
-            self.bookable = True
+        # Only the kinds with defaults of their own have a method
+        if method := getattr(self, f'_on_change_kind_{self.kind}', None):
+            method()
+
+    def _on_change_kind_coworking(self):
+        self.exclusive = False
+
+    def _on_change_kind_meeting_room(self):
+        self.bookable = True
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.name}'
