@@ -8,16 +8,23 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
-# Two runs (one per backend, see .ci/run) may start together: one installs
-# while the other waits.
-exec 9>.venv.lock
-flock 9
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
+# ATELIERS_INSTALL=only: install and stop; ATELIERS_INSTALL=no: test what
+# is installed (.ci/run installs once for its two runs).
+if [ "${ATELIERS_INSTALL:-}" != no ]; then
+    # Two runs (one per backend) may start together: one installs while
+    # the other waits.
+    exec 9>.venv.lock
+    flock 9
+    if [ ! -x .venv/bin/python ]; then
+        "$PYTHON" -m venv .venv
+    fi
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e '.[test]'
+    flock -u 9
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
-flock -u 9
+if [ "${ATELIERS_INSTALL:-}" = only ]; then
+    exit 0
+fi
 
 .venv/bin/ruff check .
 

@@ -6,12 +6,14 @@ It is built the hard way: a first `ateliers init` is killed (SIGKILL) in
 the middle of the module activation, then `ateliers init` runs again and
 must build a clean database. What was seen between the two runs is kept
 for test_init.py, so that the interrupted init costs the suite a few
-seconds instead of a second full build."""
+seconds instead of a second full build. The build starts in the
+background as soon as the tests are collected (SiteBuild)."""
 import os
 import pathlib
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -105,18 +107,58 @@ def kill_init_midway(env, database):
         }
 
 
-def make_site(tmp_path_factory):
-    """A demo database made by `ateliers init --demo` after a first run
-    was killed, and the environment to use it:
-    (env, database, password, what was seen after the kill)"""
-    home = tmp_path_factory.mktemp('home')
-    env = tool_env(home)
-    database = f'smoke_{uuid.uuid4().hex[:8]}'
+def make_site(env, database):
+    """A demo database made by `ateliers init --demo` with env after a
+    first run was killed: (env, database, password, what was seen after
+    the kill)"""
     killed = kill_init_midway(env, database)
     run = ateliers('init', '--database', database, '--demo', env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     killed['init'] = run
+    home = pathlib.Path(env['ATELIERS_HOME'])
     password = (home / f'{database}.admin-password').read_text().strip()
-    yield env, database, password, killed
-    if POSTGRESQL:
-        drop(env, database)
+    return env, database, password, killed
+
+
+class SiteBuild:
+    """make_site in a thread, started as soon as the tests that need the
+    demo database are known (tests/conftest.py): the build is two
+    `ateliers init` processes, and the test run goes on beside them
+    instead of waiting for them when the first such test comes."""
+
+    def __init__(self, home):
+        # Read here: a test may change os.environ while the build runs
+        self.env = tool_env(home)
+        self.database = f'smoke_{uuid.uuid4().hex[:8]}'
+        self.outcome = None
+        self.thread = threading.Thread(
+            target=self._run, name='site build', daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.outcome = (True, make_site(self.env, self.database))
+        except BaseException as error:
+            self.outcome = (False, error)
+
+    def result(self):
+        "The site, once built; what the build raised, if it failed"
+        self.thread.join()
+        ok, value = self.outcome
+        if not ok:
+            raise value
+        return value
+
+    def close(self):
+        """At the end of the run: stop a build still running (a run stopped
+        early never waited for it), then drop the databases made"""
+        if self.thread.is_alive():
+            for pid in children(os.getpid()):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            self.thread.join(60)
+        if POSTGRESQL:
+            for name in [self.database, f'{self.database}.building']:
+                drop(self.env, name)

@@ -3,13 +3,22 @@ French line with exit code 2 for a usage error and 1 for a business one,
 click's own messages and the help in French, no partial output file.
 
 Most tests run the command without a database (the validation happens
-before); those marked with the `site` fixture use the demo database."""
+before) and in this process, through click's CliRunner (`cli` fixture):
+starting a Python process per check costs more than the check. The real
+console script is still run for its exit codes, once per command group
+(`test_console_script`), and for the errors that depend on the tool's
+own configuration; the tests marked with the `site` fixture use the demo
+database, in a process of their own."""
 import datetime
+import os
 import pathlib
 import re
+import subprocess
+import traceback
 
 import click
 import pytest
+from click.testing import CliRunner
 from smoke import ROOT, ateliers, tool_env
 
 TODAY = datetime.date.today()
@@ -25,6 +34,41 @@ ENGLISH = ['Usage:', 'Error:', 'Options:', 'Commands:', 'Missing option',
 @pytest.fixture
 def env(tmp_path):
     return tool_env(tmp_path / 'home')
+
+
+@pytest.fixture
+def cli(env):
+    """Run the tool in this process with the environment env, as the
+    console script would: returns what subprocess.run would (exit code,
+    standard output and error); an exception that escapes the tool is
+    written to its standard error as Python would print it"""
+    from ateliers import cli as tool
+    try:
+        runner = CliRunner(mix_stderr=False)  # click < 8.2
+    except TypeError:
+        runner = CliRunner()
+
+    def invoke(*args, cwd=None):
+        args = [str(a) for a in args]
+        saved, folder = dict(os.environ), os.getcwd()
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            if cwd:
+                os.chdir(cwd)
+            result = runner.invoke(tool.main, args, prog_name='ateliers')
+        finally:
+            os.chdir(folder)
+            os.environ.clear()
+            os.environ.update(saved)
+        stderr = result.stderr
+        if result.exception and not isinstance(
+                result.exception, SystemExit):
+            stderr += ''.join(traceback.format_exception(
+                    *result.exc_info))
+        return subprocess.CompletedProcess(
+            ['ateliers', *args], result.exit_code, result.stdout, stderr)
+    return invoke
 
 
 def assert_usage_error(run, *expected):
@@ -54,9 +98,9 @@ def assert_business_error(run, *expected):
 
 @pytest.mark.parametrize('args', [[], ['pos'], ['pos', 'close'],
         ['rents', 'invoice'], ['init'], ['serve']])
-def test_help_in_french(env, args):
+def test_help_in_french(cli, args):
     "`--help` of the tool, a group and commands: French headings and texts"
-    run = ateliers(*args, '--help', env=env)
+    run = cli(*args, '--help')
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"Utilisation : ateliers {' '.join(args)}")
     assert '\nOptions :\n' in run.stdout
@@ -68,32 +112,32 @@ def test_help_in_french(env, args):
         assert english not in run.stdout, run.stdout
 
 
-def test_unknown_command(env):
-    run = ateliers('nope', env=env)
+def test_unknown_command(cli):
+    run = cli('nope')
     assert_usage_error(run, "Commande inconnue : 'nope'")
     assert run.stderr.startswith('Utilisation : ateliers [OPTIONS]')
     assert "Aide : « ateliers --help »." in run.stderr
 
 
-def test_missing_option(env):
-    run = ateliers('rents', 'invoice', env=env)
+def test_missing_option(cli):
+    run = cli('rents', 'invoice')
     assert_usage_error(run, "Option obligatoire manquante '--period'")
     assert run.stderr.startswith('Utilisation : ateliers rents invoice')
 
 
-def test_unknown_option(env):
-    assert_usage_error(ateliers('serve', '--nope', env=env),
+def test_unknown_option(cli):
+    assert_usage_error(cli('serve', '--nope'),
         "Option inconnue : '--nope'")
 
 
-def test_option_without_value(env):
-    assert_usage_error(ateliers('serve', '--port', env=env),
+def test_option_without_value(cli):
+    assert_usage_error(cli('serve', '--port'),
         "L'option '--port' attend une valeur.")
 
 
-def test_missing_command_of_group(env):
+def test_missing_command_of_group(cli):
     "A group without command prints its help (French) with exit code 2"
-    run = ateliers('pos', env=env)
+    run = cli('pos')
     assert run.returncode == 2
     assert 'Utilisation : ateliers pos' in run.stdout + run.stderr
 
@@ -204,31 +248,30 @@ def test_every_option_is_typed_and_documented():
         (['report', 'activity', '--year', '2026'], "'--output'"),
         (['--config', 'absent.conf', 'serve'], "'absent.conf' n'existe pas"),
         ])
-def test_validation(env, tmp_path, args, expected):
+def test_validation(cli, tmp_path, args, expected):
     "Each invalid input: a usage error, before anything is done"
     args = [a.replace('TMP', str(tmp_path)) for a in args]
-    assert_usage_error(ateliers(*args, env=env, cwd=ROOT, timeout=120),
-        expected)
+    assert_usage_error(cli(*args, cwd=ROOT), expected)
     assert not (tmp_path / 'absent').exists()
 
 
-def test_config_unreadable(env, tmp_path):
+def test_config_unreadable(cli, tmp_path):
     config = tmp_path / 'trytond.conf'
     config.write_text('not a section\n')
-    assert_usage_error(ateliers('--config', config, 'serve', env=env),
+    assert_usage_error(cli('--config', config, 'serve'),
         "fichier de configuration illisible")
 
 
-def test_force_accepts_far_period(env):
+def test_force_accepts_far_period(cli):
     """--force lets a period beyond next month through the validation (the
     missing database is then a business error, exit code 1)"""
     assert_business_error(
-        ateliers('rents', 'invoice', '--period', FAR_MONTH, '--force',
-            '--database', 'absente', env=env),
+        cli('rents', 'invoice', '--period', FAR_MONTH, '--force',
+            '--database', 'absente'),
         "La base « absente » n'existe pas")
     assert_business_error(
-        ateliers('rents', 'invoice', '--period', f'{NEXT_MONTH:%Y-%m}',
-            '--database', 'absente', env=env),
+        cli('rents', 'invoice', '--period', f'{NEXT_MONTH:%Y-%m}',
+            '--database', 'absente'),
         "n'existe pas")
 
 
@@ -236,6 +279,37 @@ def test_business_error_exit_code(env):
     assert_business_error(
         ateliers('serve', '--database', 'absente', env=env),
         "La base « absente » n'existe pas")
+
+
+# -- the real console script --
+
+@pytest.mark.parametrize('args, expected', [
+        (['nope'], "Commande inconnue : 'nope'"),
+        (['init', '--year', '1999'], "'--year' : 1999 n'est pas dans"),
+        (['serve', '--port', '0'], "'--port' : 0 n'est pas dans"),
+        (['shell', '--database', 'demo.building'], "nom de base"),
+        (['members', 'import', 'absent.xls'], "n'existe pas"),
+        (['rents', 'invoice', '--period', '2026-13'], "attendu AAAA-MM"),
+        (['pos', 'close', '--point', ' '], "'--point' : texte vide"),
+        (['consignment', 'settle', '--period', 'mars'], "attendu AAAA-MM"),
+        (['recyclerie', 'tonnage', '--period', FAR_MONTH], "--force"),
+        (['accounting', 'close-check'], "'--year'"),
+        (['report', 'activity', '--year', '2026'], "'--output'"),
+        ])
+def test_console_script(env, args, expected):
+    """The installed `ateliers` script of each command: a usage error is
+    one French line on standard error with exit code 2 (the other checks
+    of this file run the same tool in this process)"""
+    assert_usage_error(ateliers(*args, env=env, cwd=ROOT, timeout=120),
+        expected)
+
+
+def test_console_script_help(env):
+    "The installed script prints its French help with exit code 0"
+    run = ateliers('--help', env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith('Utilisation : ateliers [OPTIONS]')
+    assert '\nCommandes :\n' in run.stdout
 
 
 # -- validations against the database --
