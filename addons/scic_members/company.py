@@ -6,6 +6,7 @@ from decimal import Decimal
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
+from trytond.transaction import without_check_access
 
 # Legal values used when the statutes do not say otherwise.
 DEFAULTS = {
@@ -196,21 +197,44 @@ class Company(metaclass=PoolMeta):
         return Journal(ModelData.get_id('scic_members', 'journal_capital'))
 
     def scic_get_member_sequence(self):
-        pool = Pool()
-        ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence')
-        if self.scic_member_sequence:
-            return self.scic_member_sequence
-        return Sequence(ModelData.get_id('scic_members', 'sequence_member'))
+        return self._scic_own_sequence(
+            'scic_member_sequence', 'ir.sequence', 'sequence_member')
 
     def scic_get_movement_sequence(self):
+        return self._scic_own_sequence(
+            'scic_movement_sequence', 'ir.sequence.strict',
+            'sequence_movement')
+
+    def _scic_own_sequence(self, field, model, xml_id):
+        """The company's sequence of the field, set on first use.
+
+        Each company keeps its own register (art. R228-8 and R228-9 of the
+        Code de commerce: numbers follow one another without gap within
+        the register of a company), so the default sequence of the module
+        goes to the first company that numbers; a later company gets its
+        own copy starting at 1."""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
-        Sequence = pool.get('ir.sequence.strict')
-        if self.scic_movement_sequence:
-            return self.scic_movement_sequence
-        return Sequence(
-            ModelData.get_id('scic_members', 'sequence_movement'))
+        Sequence = pool.get(model)
+        sequence = getattr(self, field)
+        if sequence:
+            return sequence
+        # The user numbering an associate needs not manage companies nor
+        # sequences
+        with without_check_access():
+            # Locks the company: two first uses cannot take one sequence
+            self.__class__.lock([self])
+            default = Sequence(ModelData.get_id('scic_members', xml_id))
+            if self.search([(field, '=', default.id)], limit=1):
+                sequence, = Sequence.copy([default], {
+                        'name': f'{default.name} ({self.rec_name})',
+                        'company': self.id,
+                        'number_next': 1,
+                        })
+            else:
+                sequence = default
+            self.__class__.write([self], {field: sequence.id})
+        return sequence
 
     scic_capital = fields.Function(fields.Numeric(
             "Current Capital", digits=(16, 2),
