@@ -16,18 +16,34 @@ COMPANY_NAME = "Les Ateliers SCIC"
 
 
 def get_company(config=None):
-    "Return the company Les Ateliers"
+    """Return the company the user works in (the context's), else Les
+    Ateliers"""
     Company = Model.get('company.company', config=config)
+    context = (config or get_config()).context
+    if context.get('company'):
+        return Company(context['company'])
     company, = Company.find([('party.name', '=', COMPANY_NAME)])
     return company
 
 
-def create_company(config=None):
-    "Create the company Les Ateliers in euros and set it on the user"
+def set_company(company, config=None):
+    "Make the company the one the user works in"
+    User = Model.get('res.user', config=config)
+    config = config or get_config()
+    user = User(config.user)
+    if company not in user.companies:
+        user.companies.append(company)
+    user.company = company
+    user.save()
+    config._context = User.get_preferences(True, {})
+
+
+def create_company(config=None, name=COMPANY_NAME,
+        street="22 rue Méridonde", postal_code="81100", city="Castres"):
+    "Create the company (Les Ateliers) in euros and set it on the user"
     Party = Model.get('party.party', config=config)
     Currency = Model.get('currency.currency', config=config)
     Country = Model.get('country.country', config=config)
-    User = Model.get('res.user', config=config)
 
     currencies = Currency.find([('code', '=', 'EUR')])
     if currencies:
@@ -43,11 +59,11 @@ def create_company(config=None):
         france = Country(name="France", code='FR', code3='FRA')
         france.save()
 
-    party = Party(name=COMPANY_NAME)
+    party = Party(name=name)
     address, = party.addresses
-    address.street = "22 rue Méridonde"
-    address.postal_code = "81100"
-    address.city = "Castres"
+    address.street = street
+    address.postal_code = postal_code
+    address.city = city
     address.country = france
     party.save()
 
@@ -58,9 +74,12 @@ def create_company(config=None):
     company.currency = currency
     company.timezone = 'Europe/Paris'
     company_config.execute('add')
-    # Reload the preferences so that the user works in the new company
-    config._context = User.get_preferences(True, {})
-    return get_company(config=config)
+    # The wizard gives the company to users without one: the user works in
+    # the new company from now on, also when it is not the first.
+    Company = Model.get('company.company', config=config)
+    company, = Company.find([('party', '=', party.id)])
+    set_company(company, config=config)
+    return company
 
 
 def create_chart(config=None):
