@@ -229,7 +229,7 @@ class Company(metaclass=PoolMeta):
                 sequence, = Sequence.copy([default], {
                         'name': f'{default.name} ({self.rec_name})',
                         'company': self.id,
-                        'number_next': 1,
+                        'number_next_internal': 1,
                         })
             else:
                 sequence = default
