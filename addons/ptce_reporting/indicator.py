@@ -2,7 +2,7 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 """Registers the funders ask about (activities, jobs, visitors) and the
-indicators computed over them and the ledger (../shared/indicators.md).
+indicators computed over them and the ledger (doc/indicators.rst).
 
 Every indicator is one or two SQL aggregations grouped by year, month and
 key over the year and the previous one; Python only reshapes the few rows
@@ -527,7 +527,7 @@ class Indicator(Model):
     def compute_visitors(cls, company, year):
         """Visitors per day: average over the opening days of the visitors
         of all sites that day. A day without any count entered takes the
-        estimate of _visitor_estimates() (../shared/indicators.md): the
+        estimate of _visitor_estimates() (doc/indicators.rst): the
         indicator is then flagged as an estimate and the estimated days
         are kept in `estimated_days`."""
         pool = Pool()

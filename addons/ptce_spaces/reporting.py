@@ -56,12 +56,12 @@ class Indicator(metaclass=PoolMeta):
     @classmethod
     def compute_occupancy(cls, company, year):
         """Occupancy rate: leased m²·days / available m²·days of the active
-        spaces, per month (../shared/indicators.md). One SQL query returns
-        the distinct (space, area, lease start, lease end) of the leases
-        occupying their spaces over the two years; the days of several
-        leases of a shared space are counted once. Spaces without area
-        weigh nothing (every space weighs 1 when none has an area). Also
-        the vacant spaces (no leased day) per month."""
+        spaces, per month (ptce_reporting's doc/indicators.rst). One SQL
+        query returns the distinct (space, area, lease start, lease end) of
+        the leases occupying their spaces over the two years; the days of
+        several leases of a shared space are counted once. Spaces without
+        area weigh nothing (every space weighs 1 when none has an area).
+        Also the vacant spaces (no leased day) per month."""
         pool = Pool()
         Space = pool.get('ptce.space')
         Lease = pool.get('ptce.lease')
