@@ -48,7 +48,7 @@ def _sector_domain():
     return [
         ('company', '=', Eval('company', -1)),
         ('type', '=', 'normal'),
-        ('root.code', '=', 'FIL'),
+        ('sector', '=', True),
         ]
 
 
@@ -350,30 +350,32 @@ class Indicator(Model):
         revenue accounts 70 (without taxes; consignment pass-through is on
         467, never on 70)."""
         pool = Pool()
+        Configuration = pool.get('ptce.configuration')
         Line = pool.get('analytic_account.line')
         Analytic = pool.get('analytic_account.account')
         MoveLine = pool.get('account.move.line')
         Move = pool.get('account.move')
         Account = pool.get('account.account')
+        indicator = cls.figure('REVENUE')
+        axis = Configuration.get_sector_axis(company)
+        if not axis:
+            return [indicator]
         line = Line.__table__()
         analytic = Analytic.__table__()
-        root = Analytic.__table__()
         move_line = MoveLine.__table__()
         move = Move.__table__()
         account = Account.__table__()
         cursor = Transaction().connection.cursor()
         query = (line
             .join(analytic, condition=line.account == analytic.id)
-            .join(root, condition=analytic.root == root.id)
             .join(move_line, condition=line.move_line == move_line.id)
             .join(move, condition=move_line.move == move.id)
             .join(account, condition=move_line.account == account.id))
         rows = monthly(cursor, query, line.date, analytic.code,
             [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
-            (analytic.company == company.id) & (root.code == 'FIL')
+            (analytic.company == company.id) & (analytic.root == axis.id)
             & (move.state == 'posted') & Like(account.code, '70%'), year,
             digits=company.currency.digits)
-        indicator = cls.figure('REVENUE')
         fill(indicator, rows, year)
         return [indicator]
 

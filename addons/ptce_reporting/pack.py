@@ -17,7 +17,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateView, Wizard
 
-from ateliers.spreadsheet import xlsx_row
+from ptce_company.spreadsheet import xlsx_row
 
 from . import indicator as indicators
 from .exceptions import ReportingError
@@ -105,7 +105,7 @@ def _change(current, previous):
 def _append(sheet, values):
     """Append a row of values to sheet, its texts made safe (names of
     parties, grants, sectors are typed by users): no formula, no control
-    character (ateliers.spreadsheet)."""
+    character (ptce_company.spreadsheet)."""
     sheet.append(xlsx_row(values))
 
 
@@ -256,7 +256,7 @@ def _sector_names(company):
     pool = Pool()
     Analytic = pool.get('analytic_account.account')
     return {a.code: a.name for a in Analytic.search([
-                ('company', '=', company.id), ('root.code', '=', 'FIL'),
+                ('company', '=', company.id), ('sector', '=', True),
                 ('type', '=', 'normal')])}
 
 
