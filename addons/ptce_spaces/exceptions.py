@@ -43,7 +43,3 @@ class SpaceValidationError(ValidationError):
 
 class ReceiptError(UserError):
     pass
-
-
-class FacturXError(UserError):
-    pass
