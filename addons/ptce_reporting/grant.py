@@ -24,6 +24,8 @@ from trytond.pyson import Eval, If
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
+
 from .exceptions import (
     DeMinimisWarning,
     GrantBudgetError,
@@ -75,10 +77,11 @@ class BudgetNature(sequence_ordered(), ModelSQL, ModelView):
         return best
 
 
-class Grant(Workflow, ModelSQL, ModelView):
+class Grant(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "Grant"
     __name__ = 'ptce.grant'
     __string__ = "Grant"
+    _rec_name_fields = ['reference', 'funder.rec_name', 'programme']
     _rec_name = 'reference'
 
     _states = {
@@ -255,18 +258,6 @@ class Grant(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.reference} ({self.funder.rec_name})'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, value = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('reference', operator, value),
-            ('funder.rec_name', operator, value),
-            ('programme', operator, value),
-            ]
 
     @classmethod
     def get_amounts(cls, grants, names):

@@ -7,11 +7,14 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
 
-class Sector(DeactivableMixin, ModelSQL, ModelView):
+
+class Sector(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
     "Sector (filière)"
     __name__ = 'ptce.sector'
     __string__ = "Sector"
+    _rec_name_fields = ['code', 'name']
     _rec_name = 'name'
 
     company = fields.Many2One('company.company', "Company", required=True)
@@ -52,17 +55,6 @@ class Sector(DeactivableMixin, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'[{self.code}] {self.name}'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, value = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, value),
-            ('name', operator, value),
-            ]
 
     @classmethod
     def create_from_axis(cls, company=None):

@@ -11,6 +11,8 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
+
 from .exceptions import (
     DepositWarning,
     IndexationError,
@@ -44,9 +46,10 @@ def add_months(date, months):
     return date + relativedelta(months=months)
 
 
-class Lease(Workflow, ModelSQL, ModelView):
+class Lease(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     __string__ = "Lease"
     __name__ = 'ptce.lease'
+    _rec_name_fields = ['reference', 'tenant.rec_name']
     _rec_name = 'reference'
 
     company = fields.Many2One(
@@ -290,17 +293,6 @@ class Lease(Workflow, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.reference} ({self.tenant.rec_name})'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, value = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('reference', operator, value),
-            ('tenant.rec_name', operator, value),
-            ]
 
     # Validation ----------------------------------------------------------
 

@@ -12,6 +12,8 @@ from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
+
 KINDS = [
     ('office', "Office"),
     ('coworking', "Coworking Desk"),
@@ -32,9 +34,10 @@ RENT_INDEX_CSV = os.path.join(
     os.path.dirname(__file__), 'data', 'rent_index.csv')
 
 
-class Space(DeactivableMixin, ModelSQL, ModelView):
+class Space(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
     __string__ = "Space"
     __name__ = 'ptce.space'
+    _rec_name_fields = ['code', 'name']
     _rec_name = 'code'
 
     company = fields.Many2One(
@@ -118,17 +121,6 @@ class Space(DeactivableMixin, ModelSQL, ModelView):
     def get_rec_name(self, name):
         return f'{self.code} - {self.name}'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, value = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('code', operator, value),
-            ('name', operator, value),
-            ]
 
     def booking_price(self, start, end):
         "Price of a booking from start to end (datetimes)"

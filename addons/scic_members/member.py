@@ -20,6 +20,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
+
 from .exceptions import (
     MandatoryCategoryWarning,
     ScicError,
@@ -143,10 +145,11 @@ class CollegeCategory(ModelSQL):
         'scic.category', "Category", required=True, ondelete='CASCADE')
 
 
-class Member(Workflow, ModelSQL, ModelView):
+class Member(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "SCIC Associate"
     __name__ = 'scic.member'
     __string__ = "SCIC Associate"
+    _rec_name_fields = ['number', 'party.rec_name']
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state').in_(
@@ -315,17 +318,6 @@ class Member(Workflow, ModelSQL, ModelView):
             return f'{self.number} - {self.party.rec_name}'
         return self.party.rec_name
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('party.rec_name', operator, operand, *extra),
-            ]
 
     @classmethod
     def get_holdings(cls, members, names):

@@ -15,6 +15,8 @@ from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from ptce_company.model import RecNameSearchMixin
+
 from .exceptions import DirectDebitError, MovementAccessError, MovementError
 
 KINDS = [
@@ -39,10 +41,11 @@ DELTAS = ('shares', 'subscribed', 'called', 'paid', 'refund')
 DEBIT_KINDS = {'subscription', 'call'}
 
 
-class Movement(Workflow, ModelSQL, ModelView):
+class Movement(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     "SCIC Share Movement"
     __name__ = 'scic.share.movement'
     __string__ = "SCIC Share Movement"
+    _rec_name_fields = ['number', 'member.rec_name']
     _rec_name = 'number'
 
     _states = {'readonly': Eval('state') != 'draft'}
@@ -210,17 +213,6 @@ class Movement(Workflow, ModelSQL, ModelView):
         kind = dict(self.__class__.fields_get(['kind'])['kind']['selection'])
         return f'{self.number or "/"} {kind[self.kind]} {self.member.rec_name}'
 
-    @classmethod
-    def search_rec_name(cls, name, clause):
-        _, operator, operand, *extra = clause
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', operator, operand, *extra),
-            ('member.rec_name', operator, operand, *extra),
-            ]
 
     @classmethod
     def view_attributes(cls):
