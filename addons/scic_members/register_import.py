@@ -22,9 +22,9 @@ from stdnum.fr import siret as siret_check
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, record_cache_size
+from trytond.transaction import Transaction
 
-from .bulk import bulk_create
+from .bulk import SLICE, bulk_create
 from .exceptions import RegisterImportError
 
 # normalised header -> field
@@ -708,7 +708,7 @@ def _create(company, records, used=frozenset()):
     # The rules of the movements read the associates just written, a
     # slice at a time (browse checks its whole id list in every record).
     members = [member
-        for ids in grouped_slice(member_ids, record_cache_size(Transaction()))
+        for ids in grouped_slice(member_ids, SLICE)
         for member in Member.browse(ids)]
     # The share of public bodies is checked once the whole register is in.
     with Transaction().set_context(
