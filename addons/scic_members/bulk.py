@@ -23,7 +23,9 @@ record:
 - `compute_fields` before the insert rather than a `write` after it (the
   computed columns, e.g. the party's code_alnum/code_digit or the
   identifier's formatted and compact code, are inserted with the row; the
-  row then carries the write_uid/write_date that the ORM's write gives);
+  row then carries the write_uid/write_date that the ORM's write gives,
+  but the hooks of that write, check_modification('write') and the write
+  triggers, are not run);
 - multi-row INSERTs (python-sql) instead of one INSERT per row on SQLite;
 - the setter fields: multi-value fields as rows of their value model
   (created with this helper, as `set_multivalue` makes them), the other
@@ -34,7 +36,8 @@ record:
 What it does not do is `ModelStorage._validate` (domains, selections,
 digits, the models' `validate` methods): the caller validates its input
 itself (the import checks every row before writing anything); the
-required columns are still checked. Translated fields and trees
+columns declared required (not those required by states) are still
+checked. Translated fields and trees
 (path/MPTT) go through `Model.create`.
 
 Beyond the public API it uses, because the ORM offers no public way to
