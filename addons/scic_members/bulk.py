@@ -26,7 +26,8 @@ record:
   row then carries the write_uid/write_date that the ORM's write gives,
   but the hooks of that write, check_modification('write') and the write
   triggers, are not run);
-- multi-row INSERTs (python-sql) instead of one INSERT per row on SQLite;
+- one INSERT executed for all the rows (executemany) instead of one per
+  row (SQLite) or multi-row INSERTs (PostgreSQL);
 - the setter fields: multi-value fields as rows of their value model
   (created with this helper, as `set_multivalue` makes them), the other
   ones through their setter, grouped by value;
@@ -48,7 +49,6 @@ check of created records (`_ModelSQL__check_domain_rule`), and
 from sql import Table
 from sql.aggregate import Max
 from sql.functions import CurrentTimestamp
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.model.modelstorage import ModelStorage, RequiredValidationError
@@ -174,29 +174,22 @@ def _insert(Model, columns, rows, written):
         getattr(table, c) for c in columns] + [
         table.write_uid, table.write_date, table.id]
     ids = database.nextid(connection, Model._table, count=len(rows))
-    if ids is not None:
-        # PostgreSQL: ids from the table's sequence, multi-row INSERTs.
-        if len(rows) == 1:
-            ids = [ids]
-        size = max(1, backend.MAX_QUERY_PARAMS // (len(sql_columns) + 1))
-        for chunk in grouped_slice(list(zip(rows, written, ids)), size):
-            cursor.execute(*table.insert(sql_columns, [
-                        [user, CurrentTimestamp(), *row,
-                            *([user, CurrentTimestamp()] if write
-                                else [None, None]), id_]
-                        for row, write, id_ in chunk]))
-        return ids
-    # SQLite (no sequence, at most 200 parameters per query): one writer
-    # at a time, so the ids after the highest ever given are free; one
-    # INSERT of a row of parameters executed for every row (two: with and
-    # without write_date).
-    sequence = Table('sqlite_sequence')
-    cursor.execute(*sequence.select(
-            sequence.seq, where=sequence.name == Model._table))
-    last = max([r[0] for r in cursor] or [0])
-    cursor.execute(*table.select(Max(table.id)))
-    last = max(last, cursor.fetchone()[0] or 0)
-    ids = list(range(last + 1, last + 1 + len(rows)))
+    if ids is None:
+        # SQLite (no sequence): one writer at a time, so the ids after the
+        # highest ever given are free.
+        sequence = Table('sqlite_sequence')
+        cursor.execute(*sequence.select(
+                sequence.seq, where=sequence.name == Model._table))
+        last = max([r[0] for r in cursor] or [0])
+        cursor.execute(*table.select(Max(table.id)))
+        last = max(last, cursor.fetchone()[0] or 0)
+        ids = list(range(last + 1, last + 1 + len(rows)))
+    elif len(rows) == 1:
+        ids = [ids]
+    # One INSERT of a row of parameters executed for every row (two: with
+    # and without write_date): the driver prepares it once, where a
+    # multi-row INSERT is a new query text for the driver to parse (a
+    # third of the time on PostgreSQL).
     for write in [False, True]:
         query, _ = tuple(table.insert(sql_columns, [
                     [user, CurrentTimestamp()] + [None] * len(columns)

@@ -460,7 +460,7 @@ class Movement(Workflow, ModelSQL, ModelView):
     def create_opening(cls, company, vlist):
         """Create confirmed opening movements of `company` set-based (the
         legacy import): the same rules and register values as `confirm`,
-        numbered in date order, inserted with multi-row INSERTs. The
+        numbered in date order, inserted set-based (bulk.py). The
         values are of their field's type, relations (company, member) as
         records. Opening movements have no accounting entry. Returns the
         ids."""

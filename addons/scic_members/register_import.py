@@ -644,7 +644,7 @@ def _free_numbers(company, count, used):
 
 def _create(company, records, used=frozenset()):
     """Create parties (with address, e-mail and SIRET identifier),
-    associates and opening movements set-based: multi-row INSERTs and
+    associates and opening movements set-based: bulk INSERTs and
     sequences taken in bulk (see bulk.py), the work of the ORM done once
     per table instead of once per row."""
     pool = Pool()
