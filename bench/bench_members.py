@@ -16,10 +16,12 @@ CPU times of this process are the steadier figure), seconds wall (CPU):
 
     associates  backend      bulk          create         save
     10,000      SQLite        8.05 (5.25)  244.88 (66.07)
-    10,000      PostgreSQL   66.47 (12.30) 256.94 (78.33)
+    10,000      PostgreSQL   10.07 (5.42)  256.94 (78.33)
     2,000       SQLite        4.14 (0.88)   59.67 (14.16)  62.57 (14.88)
 
-(create and save on batches of 100, the fastest of 100 to 1,000.)
+(create and save on batches of 100, the fastest of 100 to 1,000. The
+PostgreSQL bulk figure is of bulk.py's executemany, in a later run; in
+the run of the create figure, with multi-row INSERTs: 66.47 (12.30).)
 """
 import argparse
 import datetime
