@@ -13,7 +13,11 @@ from sql.aggregate import Max
 from trytond.model import ModelSQL
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module,
+    drop_db,
+    with_transaction,
+)
 from trytond.transaction import Transaction
 
 from ..bulk import bulk_create
@@ -160,7 +164,14 @@ class BulkCreateTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # As Tryton's module test cases: a database of its own, dropped at
+        # the end (a scenario restores its own under the same name)
+        drop_db()
         activate_module('scic_members')
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
 
     @with_transaction()
     def test_bulk_create_writes_what_create_writes(self):
