@@ -3,10 +3,25 @@ export of the register (10,000 associates, 50,000 movements), tally of an
 assembly with 10,000 voters.
 
     .venv/bin/python bench/bench_members.py [--backend sqlite|postgresql]
-        [--associates 10000]
+        [--associates 10000] [--path bulk|create|save|both|all]
+        [--batch 100] [--database bench_scic_members]
 
-Creates a throw-away database (SQLite in memory, or PostgreSQL database
-``bench_scic_members`` on 127.0.0.1), prints one line per step.
+Creates a throw-away database (SQLite in memory, or the PostgreSQL
+database named by --database on 127.0.0.1), prints one line per step.
+The import is measured with scic_members.bulk (what it does) and, side by
+side, with the public ORM in its place (--path): the decision to keep
+bulk.py rests on it (issue #14: more than 2 times slower). Measured on
+2026-12-01 (2 shared cores, load 5 to 7: wall-clock times are inflated,
+CPU times of this process are the steadier figure), seconds wall (CPU):
+
+    associates  backend      bulk          create         save
+    10,000      SQLite        8.05 (5.25)  244.88 (66.07)
+    10,000      PostgreSQL   10.07 (5.42)  256.94 (78.33)
+    2,000       SQLite        4.14 (0.88)   59.67 (14.16)  62.57 (14.88)
+
+(create and save on batches of 100, the fastest of 100 to 1,000. The
+PostgreSQL bulk figure is of bulk.py's executemany, in a later run; in
+the run of the create figure, with multi-row INSERTs: 66.47 (12.30).)
 """
 import argparse
 import datetime
@@ -23,11 +38,23 @@ parser.add_argument('--associates', type=int, default=10000)
 parser.add_argument('--import-rows', type=int, default=None,
     help="Rows of the imported workbook (default: --associates); the "
     "other associates are inserted directly for the export and tally.")
+parser.add_argument('--path', default='both',
+    choices=['bulk', 'create', 'save', 'both', 'all'],
+    help="How the import writes its records: bulk (scic_members.bulk, "
+    "what it does), create (the public ORM instead: Model.create on "
+    "batches of values), save (Model.save on batches of records); both is "
+    "bulk then create, all is the three, one after the other on the same "
+    "database, all but the last rolled back (default: both).")
+parser.add_argument('--batch', type=int, default=100,
+    help="Records per Model.create/save call (default 100: the fastest "
+    "of the sizes tried, 100 to 1000)")
+parser.add_argument('--database', default='bench_scic_members',
+    help="PostgreSQL database (dropped and created again)")
 args = parser.parse_args()
 
 if args.backend == 'postgresql':
     os.environ['TRYTOND_DATABASE__URI'] = 'postgresql://postgres@127.0.0.1:5432/'
-    os.environ['DB_NAME'] = 'bench_scic_members'
+    os.environ['DB_NAME'] = args.database
 else:
     os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
     os.environ['DB_NAME'] = ':memory:'
@@ -62,7 +89,7 @@ if args.backend == 'postgresql':
     # activate_modules creates the database itself: only drop the one a
     # previous run left.
     subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
-            '--if-exists', 'bench_scic_members'], check=True)
+            '--if-exists', args.database], check=True)
 config = activate_modules(
     ['scic_members', 'analytic_account', 'account_invoice'],
     setup_les_ateliers)
@@ -95,23 +122,82 @@ content = make_xls(rows)
 print(f"Workbook: {N} rows, {len(content) // 1024} KiB", flush=True)
 
 
-def import_():
-    from scic_members.register_import import import_register
-    return call(config, lambda pool, company: import_register(
-            content, company, filename='bench.xls'))
+def rolled_back(config, function):
+    "Run function(pool, company) as call does, then roll back"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction, TransactionError
+    extras = {}
+    while True:
+        with Transaction().start(config.database_name, config.user,
+                context=config.context, **extras) as transaction:
+            pool = Pool()
+            Company = pool.get('company.company')
+            try:
+                return function(pool, Company(config.context['company']))
+            except TransactionError as error:
+                # The table locks restart the transaction (as call does)
+                transaction.rollback()
+                error.fix(extras)
+                continue
+            finally:
+                transaction.rollback()
 
 
-if os.environ.get('BENCH_PROFILE'):
-    import cProfile
-    import pstats
-    profile = cProfile.Profile()
-    count = profile.runcall(import_)
-    profile.dump_stats(os.environ['BENCH_PROFILE'])
-    pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
-else:
-    count = step(
-        f"import of {IMPORT_ROWS} associates (.xls, all rules)", import_)
-assert count.created == IMPORT_ROWS, count
+def orm_create(Model, vlist):
+    "bulk_create through the public ORM: Model.create on batches"
+    ids = []
+    for start in range(0, len(vlist), args.batch):
+        ids.extend(r.id for r in Model.create(vlist[start:start + args.batch]))
+    return ids
+
+
+def orm_save(Model, vlist):
+    "bulk_create through the public ORM: Model.save on batches of records"
+    ids = []
+    for start in range(0, len(vlist), args.batch):
+        records = [Model(**v) for v in vlist[start:start + args.batch]]
+        Model.save(records)
+        ids.extend(r.id for r in records)
+    return ids
+
+
+WRITERS = {'create': orm_create, 'save': orm_save}
+
+
+def import_(path, commit=True):
+    """The import with bulk_create, or with it replaced by the public ORM
+    (the rest of the import, its rules and values, the same)"""
+    from scic_members import bulk, register_import
+    fast = bulk.bulk_create
+    writer = WRITERS.get(path, fast)
+
+    def function(pool, company):
+        return register_import.import_register(
+            content, company, filename='bench.xls')
+    # The import imports bulk_create once; create_opening at each call
+    bulk.bulk_create = register_import.bulk_create = writer
+    try:
+        return (call if commit else rolled_back)(config, function)
+    finally:
+        bulk.bulk_create = register_import.bulk_create = fast
+
+
+paths = {'both': ['bulk', 'create'], 'all': ['bulk', 'create', 'save']}.get(
+    args.path, [args.path])
+for i, path in enumerate(paths):
+    last = i == len(paths) - 1
+    if os.environ.get('BENCH_PROFILE'):
+        import cProfile
+        import pstats
+        profile = cProfile.Profile()
+        count = profile.runcall(import_, path, last)
+        profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{path}")
+        pstats.Stats(profile).sort_stats('cumulative').print_stats(40)
+    else:
+        count = step(
+            f"import of {IMPORT_ROWS} associates, {path}"
+            f"{'' if last else ' (rolled back)'}", lambda: import_(path, last))
+    assert count.created == IMPORT_ROWS, count
 
 
 def add_members(pool, company):

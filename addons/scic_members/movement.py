@@ -452,11 +452,11 @@ class Movement(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
     def create_opening(cls, company, vlist):
         """Create confirmed opening movements of `company` set-based (the
         legacy import): the same rules and register values as `confirm`,
-        numbered in date order, inserted with multi-row INSERTs. The
+        numbered in date order, inserted set-based (bulk.py). The
         values are of their field's type, relations (company, member) as
-        records: they are read as they are (bulk.instances).
-        Opening movements have no accounting entry. Returns the ids."""
-        from .bulk import bulk_create, instances
+        records. Opening movements have no accounting entry. Returns the
+        ids."""
+        from .bulk import bulk_create
         cls.lock()
         vlist = sorted(vlist, key=lambda v: v['date'])
         # The balances of all the company's associates: two grouped
@@ -466,12 +466,11 @@ class Movement(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
             cls.capital(company), cls.capital(company, public_only=True),
             cls.highest_capital(company))
         numbers = company.scic_get_movement_sequence().get_many(len(vlist))
-        movement = instances(cls)
         rows = []
         for given, number in zip(vlist, numbers):
             if not given.get('opening'):
                 raise ValueError("only opening movements")
-            values = movement(**given)._apply(state)
+            values = cls(**given)._apply(state)
             values.update({
                     'number': number,
                     'capital_after': state.capital,

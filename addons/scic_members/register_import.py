@@ -21,9 +21,10 @@ from decimal import Decimal, InvalidOperation
 from stdnum.fr import siret as siret_check
 from trytond.i18n import gettext
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .bulk import bulk_create, instances
+from .bulk import SLICE, bulk_create
 from .exceptions import RegisterImportError
 
 # normalised header -> field
@@ -643,7 +644,7 @@ def _free_numbers(company, count, used):
 
 def _create(company, records, used=frozenset()):
     """Create parties (with address, e-mail and SIRET identifier),
-    associates and opening movements set-based: multi-row INSERTs and
+    associates and opening movements set-based: bulk INSERTs and
     sequences taken in bulk (see bulk.py), the work of the ORM done once
     per table instead of once per row."""
     pool = Pool()
@@ -655,7 +656,6 @@ def _create(company, records, used=frozenset()):
     Movement = pool.get('scic.share.movement')
     if not records:
         return []
-    Category = pool.get('scic.category')
     Date = pool.get('ir.date')
     # The date the sequences format their prefix with, once for all.
     context = {'date': Transaction().context.get('date') or Date.today()}
@@ -705,16 +705,11 @@ def _create(company, records, used=frozenset()):
             'birth_date': record['birth_date'],
             } for party_id, record in zip(party_ids, records)]
     member_ids = bulk_create(Member, members)
-    # The rules of the movements read the associates as they were just
-    # written, their company and categories shared.
-    categories = {c.id: c for c in Category.browse(
-            list({m['category'] for m in members}))}
-    member = instances(Member)
-    members = [member(
-            member_id, number=values['number'], state=values['state'],
-            exit_date=values['exit_date'],
-            category=categories[values['category']])
-        for member_id, values in zip(member_ids, members)]
+    # The rules of the movements read the associates just written, a
+    # slice at a time (browse checks its whole id list in every record).
+    members = [member
+        for ids in grouped_slice(member_ids, SLICE)
+        for member in Member.browse(ids)]
     # The share of public bodies is checked once the whole register is in.
     with Transaction().set_context(
             _scic_defer_public_check=True, **context):
