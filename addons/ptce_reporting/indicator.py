@@ -270,6 +270,40 @@ def compute(company, year, codes=None):
     return Pool().get('ptce.indicator').compute(company, year, codes=codes)
 
 
+def _revenue(company, year, indicator):
+    """Revenue per sector: posted analytic lines of the company's sector
+    axis (ptce_company) on revenue accounts 70 (without taxes; consignment
+    pass-through is on 467, never on 70)."""
+    pool = Pool()
+    Configuration = pool.get('ptce.configuration')
+    Line = pool.get('analytic_account.line')
+    Analytic = pool.get('analytic_account.account')
+    MoveLine = pool.get('account.move.line')
+    Move = pool.get('account.move')
+    Account = pool.get('account.account')
+    axis = Configuration.get_sector_axis(company)
+    if not axis:
+        return [indicator]
+    line = Line.__table__()
+    analytic = Analytic.__table__()
+    move_line = MoveLine.__table__()
+    move = Move.__table__()
+    account = Account.__table__()
+    cursor = Transaction().connection.cursor()
+    query = (line
+        .join(analytic, condition=line.account == analytic.id)
+        .join(move_line, condition=line.move_line == move_line.id)
+        .join(move, condition=move_line.move == move.id)
+        .join(account, condition=move_line.account == account.id))
+    rows = monthly(cursor, query, line.date, analytic.code,
+        [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
+        (analytic.company == company.id) & (analytic.root == axis.id)
+        & (move.state == 'posted') & Like(account.code, '70%'), year,
+        digits=company.currency.digits)
+    fill(indicator, rows, year)
+    return [indicator]
+
+
 class Indicator(Model):
     """Indicator
 
@@ -346,38 +380,8 @@ class Indicator(Model):
 
     @classmethod
     def compute_revenue(cls, company, year):
-        """Revenue per sector: posted analytic lines of the Filière axis on
-        revenue accounts 70 (without taxes; consignment pass-through is on
-        467, never on 70)."""
-        pool = Pool()
-        Configuration = pool.get('ptce.configuration')
-        Line = pool.get('analytic_account.line')
-        Analytic = pool.get('analytic_account.account')
-        MoveLine = pool.get('account.move.line')
-        Move = pool.get('account.move')
-        Account = pool.get('account.account')
-        indicator = cls.figure('REVENUE')
-        axis = Configuration.get_sector_axis(company)
-        if not axis:
-            return [indicator]
-        line = Line.__table__()
-        analytic = Analytic.__table__()
-        move_line = MoveLine.__table__()
-        move = Move.__table__()
-        account = Account.__table__()
-        cursor = Transaction().connection.cursor()
-        query = (line
-            .join(analytic, condition=line.account == analytic.id)
-            .join(move_line, condition=line.move_line == move_line.id)
-            .join(move, condition=move_line.move == move.id)
-            .join(account, condition=move_line.account == account.id))
-        rows = monthly(cursor, query, line.date, analytic.code,
-            [Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0))],
-            (analytic.company == company.id) & (analytic.root == axis.id)
-            & (move.state == 'posted') & Like(account.code, '70%'), year,
-            digits=company.currency.digits)
-        fill(indicator, rows, year)
-        return [indicator]
+        "Revenue per sector (see _revenue)"
+        return _revenue(company, year, cls.figure('REVENUE'))
 
     @classmethod
     def _ledger_sums(cls, company, year, patterns):

@@ -4,6 +4,7 @@
 import datetime
 from decimal import Decimal
 
+from trytond.modules.account.tests import get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin,
     PartyCompanyCheckEraseMixin,
@@ -51,6 +52,41 @@ class PtceReportingTestCase(
         self.assertEqual(
             (str(series.total), str(series.months[2])), ('0.30', '0.30'))
 
+
+    @with_transaction()
+    def test_indicator_registry(self):
+        """Each indicator of the registry (filled by the four modules) has
+        one code, is computed, in the order of its sequence, and is a value
+        of the stored indicators"""
+        pool = Pool()
+        Indicator = pool.get('ptce.indicator')
+        Value = pool.get('ptce.indicator.value')
+        company = create_company()
+        with set_company(company):
+            registry = sorted(Indicator._indicators(), key=lambda i: i[0])
+            codes = [code for _, code, _, _ in registry]
+            self.assertEqual(len(codes), len(set(codes)))
+            self.assertEqual(codes, [
+                    'REVENUE', 'SELF', 'GRANTS', 'ACTIVITIES', 'JOBS',
+                    'JOBS_FTE', 'VISITORS', 'ASSOC', 'ASSOC_COLLEGE',
+                    'WASTE', 'WASTE_OUTCOME', 'WASTE_RATE', 'CULTURE',
+                    'RENTS', 'OCCUPANCY'])
+            self.assertEqual(list(Indicator.compute(company, 2026)), codes)
+            self.assertEqual(
+                [code for code, _ in Value.get_indicators()], codes)
+
+    @with_transaction()
+    def test_year_end_blockers(self):
+        """The blockers of the year-end closing come from the four modules,
+        in the order of their sequence"""
+        company = create_company()
+        with set_company(company):
+            fiscalyear = get_fiscalyear(company)
+            fiscalyear.save()
+            self.assertEqual(
+                [b.code for b in fiscalyear.get_year_end_blockers()], [
+                    'draft_moves', 'open_periods', 'bank_lines', 'pos_sales',
+                    'pos_sessions', 'pos_closings', 'rents'])
 
     @with_transaction()
     def test_grant_search_rec_name_negative(self):
