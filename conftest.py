@@ -75,9 +75,37 @@ def _drop_stale_templates():
     marker.write_text(_key)
 
 
+def _restore_for_proteus(name):
+    """trytond's restore_db_cache without its Pool(DB_NAME).init(): the
+    scenarios' activate_modules gives the restored database to proteus,
+    whose configuration loads the pool again at once (a second load of
+    every module, seconds each time)"""
+    from trytond import backend
+    from trytond.tests import test_tryton
+    if not test_tryton.DB_CACHE:
+        return False
+    cache_file = test_tryton._db_cache_file(test_tryton.DB_CACHE, name)
+    if backend.name == 'sqlite':
+        return test_tryton._sqlite_copy(cache_file, restore=True)
+    elif backend.name == 'postgresql':
+        return test_tryton._pg_restore(cache_file)
+    return False
+
+
+def _patch_activate_modules():
+    from trytond.tests import test_tryton, tools
+    if (tools.restore_db_cache is test_tryton.restore_db_cache
+            and tools.activate_modules.__code__.co_names.count(
+                '_get_config')
+            and all(hasattr(test_tryton, name) for name in [
+                    '_db_cache_file', '_sqlite_copy', '_pg_restore'])):
+        tools.restore_db_cache = _restore_for_proteus
+
+
 def pytest_sessionstart(session):
     if _backend == 'postgresql':
         _drop_stale_templates()
+    _patch_activate_modules()
 os.environ.setdefault('TRYTOND_EMAIL__FROM', 'erp@les-ateliers.test')
 
 
