@@ -196,3 +196,53 @@ def test_message_ids_greppable(module):
     unnamed = [i for i in ids
         if f"'{module}.{i}'" not in code and f'"{module}.{i}"' not in code]
     assert not unnamed, f"messages never named by their full id: {unnamed}"
+
+
+def ui_strings(module):
+    """(msgctxt, msgid) of what the client shows from the module's XML:
+    menus, actions, groups, action domains (tabs) and the strings of its
+    views (labels, pages, groups, separators, buttons)"""
+    import xml.etree.ElementTree as ET
+    named = {
+        'ir.action.act_window': 'ir.action',
+        'ir.action.report': 'ir.action',
+        'ir.action.wizard': 'ir.action',
+        'ir.action.url': 'ir.action',
+        'res.group': 'res.group',
+        'ir.action.act_window.domain': 'ir.action.act_window.domain',
+        }
+    cfg = configparser.ConfigParser()
+    cfg.read(ADDONS / module / 'tryton.cfg')
+    for file in cfg.get('tryton', 'xml', fallback='').split():
+        tree = ET.parse(ADDONS / module / file)
+        for menu in tree.iter('menuitem'):
+            if menu.get('name'):
+                yield (f'model:ir.ui.menu,name:{menu.get("id")}',
+                    menu.get('name'))
+        for record in tree.iter('record'):
+            fields = {f.get('name'): f for f in record.iter('field')}
+            model = record.get('model')
+            if model in named and fields.get('name') is not None:
+                yield (f'model:{named[model]},name:{record.get("id")}',
+                    fields['name'].text)
+            if model == 'ir.ui.view' and fields.get('name') is not None:
+                if fields.get('model') is not None:
+                    view_model = fields['model'].text
+                else:
+                    continue
+                path = ADDONS / module / 'view' / (
+                    fields['name'].text + '.xml')
+                for element in ET.parse(path).iter():
+                    if element.get('string'):
+                        yield (f'view:{view_model}:', element.get('string'))
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_ui_strings_translated(module):
+    """Each menu, action, group, tab and view string has a French
+    translation of its current English text"""
+    catalog = fr_catalog(module)
+    missing = sorted({(ctx, msgid) for ctx, msgid in ui_strings(module)
+            if (ctx, msgid) not in catalog})
+    assert not missing, (f"{len(missing)} strings without French: "
+        + '\n'.join(f'{ctx} {msgid!r}' for ctx, msgid in missing))
