@@ -134,7 +134,7 @@ class timer:
 
 def line(label, wall, cpu=None):
     "One aligned line of a step: label, wall-clock and CPU seconds"
-    text = f"{label:60} {wall:8.2f} s"
+    text = f"{label:70} {wall:8.2f} s"
     if cpu is not None:
         text += f"  (CPU {cpu:7.2f} s)"
     return text
