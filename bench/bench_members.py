@@ -4,10 +4,11 @@ assembly with 10,000 voters.
 
     .venv/bin/python bench/bench_members.py [--backend sqlite|postgresql]
         [--associates 10000] [--path bulk|create|save|both|all]
-        [--batch 100] [--database bench_scic_members]
+        [--batch 100] [--database bench_scic_members] [--cache DIR]
 
 Creates a throw-away database (SQLite in memory, or the PostgreSQL
-database named by --database on 127.0.0.1), prints one line per step.
+database named by --database on BENCH_PG_URI, by default 127.0.0.1; see
+bench/harness.py), prints one line per step: wall-clock and CPU seconds.
 The import is measured with scic_members.bulk (what it does) and, side by
 side, with the public ORM in its place (--path): the decision to keep
 bulk.py rests on it (issue #14: more than 2 times slower). Measured on
@@ -23,17 +24,14 @@ CPU times of this process are the steadier figure), seconds wall (CPU):
 PostgreSQL bulk figure is of bulk.py's executemany, in a later run; in
 the run of the create figure, with multi-row INSERTs: 66.47 (12.30).)
 """
-import argparse
 import datetime
 import os
-import sys
 import tempfile
-import time
 from decimal import Decimal
 
-parser = argparse.ArgumentParser()
-parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
-    default='sqlite')
+import harness
+
+parser = harness.parser(__doc__, database='bench_scic_members')
 parser.add_argument('--associates', type=int, default=10000)
 parser.add_argument('--import-rows', type=int, default=None,
     help="Rows of the imported workbook (default: --associates); the "
@@ -48,18 +46,8 @@ parser.add_argument('--path', default='both',
 parser.add_argument('--batch', type=int, default=100,
     help="Records per Model.create/save call (default 100: the fastest "
     "of the sizes tried, 100 to 1000)")
-parser.add_argument('--database', default='bench_scic_members',
-    help="PostgreSQL database (dropped and created again)")
 args = parser.parse_args()
-
-if args.backend == 'postgresql':
-    os.environ['TRYTOND_DATABASE__URI'] = 'postgresql://postgres@127.0.0.1:5432/'
-    os.environ['DB_NAME'] = args.database
-else:
-    os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
-    os.environ['DB_NAME'] = ':memory:'
-os.environ.pop('DB_CACHE', None)
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+harness.prepare(args, memory=True)
 
 from proteus import Model  # noqa: E402
 from trytond.tests.tools import activate_modules  # noqa: E402
@@ -68,28 +56,9 @@ from ateliers.setup import setup_les_ateliers  # noqa: E402
 from scic_members.tests.tools import call, make_xls  # noqa: E402
 
 N = args.associates
-
-
-def step(label, function):
-    """Run function, print its wall-clock time and the CPU time of this
-    process (on SQLite all the work is done in-process: the CPU time is
-    what the wall-clock time would be on an idle machine)."""
-    start, cpu = time.perf_counter(), time.process_time()
-    result = function()
-    elapsed = time.perf_counter() - start
-    cpu = time.process_time() - cpu
-    print(f"{args.backend:10} {label:55} {elapsed:7.2f} s "
-        f"(CPU {cpu:.2f} s)", flush=True)
-    return result
-
+step = harness.step
 
 print(f"Setting up the database ({args.backend})…", flush=True)
-if args.backend == 'postgresql':
-    import subprocess
-    # activate_modules creates the database itself: only drop the one a
-    # previous run left.
-    subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
-            '--if-exists', args.database], check=True)
 config = activate_modules(
     ['scic_members', 'analytic_account', 'account_invoice'],
     setup_les_ateliers)

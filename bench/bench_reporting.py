@@ -2,6 +2,8 @@
 funder pack over a year of activity.
 
     .venv/bin/python bench/bench_reporting.py [--backend sqlite|postgresql]
+        [--modules reporting|all] [--scale 1.0]
+        [--database bench_reporting] [--cache DIR]
 
 Data, inserted in bulk with SQL (the ORM path is not what is measured):
 12,000 invoices (posted moves of 3 lines on 4111/706/44571), 200,000
@@ -14,64 +16,69 @@ are activated too and their indicators get data: the 200,000 POS lines are
 also inserted as point-of-sale tickets (20,000 sales of 10 lines, some of
 them event tickets), with 300 associates, 60 spaces and 40 leases, 100
 events, 4,000 recyclerie intakes with their outcomes; no visitor count is
-entered, so the visitors fall back on the POS tickets."""
-import argparse
+entered, so the visitors fall back on the POS tickets.  --scale multiplies
+these bulk-loaded counts (0.01: 120 invoices, 2,000 POS lines...).
+
+SQLite in memory; PostgreSQL: the database --database on BENCH_PG_URI, by
+default 127.0.0.1 (see bench/harness.py).  The set-up and the bulk load
+print wall-clock and CPU seconds."""
 import datetime
 import os
 import random
-import sys
 import tempfile
 import time
 from decimal import Decimal
 
+import harness
+
 N_INVOICES = 12000
 N_POS_LINES = 200000
 N_ANALYTIC = 50000
+N_EXPENSES = 10000  # expense moves, with one analytic line each
+N_INTAKES = 4000
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--backend', default='sqlite',
-        choices=['sqlite', 'postgresql'])
+    parser = harness.parser(__doc__, database='bench_reporting')
     parser.add_argument('--modules', default='reporting',
         choices=['all', 'reporting'],
         help="Activate the optional modules read by the indicators.")
+    parser.add_argument('--scale', type=float, default=1.0,
+        help="Multiply the bulk-loaded counts (default 1: 12,000 "
+        "invoices, 200,000 POS lines, 50,000 analytic lines, 4,000 "
+        "intakes)")
     args = parser.parse_args()
-    if args.backend == 'postgresql':
-        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
-            'BENCH_POSTGRESQL_URI', 'postgresql://postgres@127.0.0.1:5432/')
-        os.environ['DB_NAME'] = 'bench_reporting'
-    else:
-        os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
-        os.environ['DB_NAME'] = ':memory:'
-    os.environ.pop('DB_CACHE', None)
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
+    harness.prepare(args, memory=True)
+    global N_INVOICES, N_POS_LINES, N_ANALYTIC, N_EXPENSES, N_INTAKES
+    N_INVOICES, N_POS_LINES, N_ANALYTIC, N_EXPENSES, N_INTAKES = (
+        max(1, round(n * args.scale)) for n in [
+            N_INVOICES, N_POS_LINES // 10, N_ANALYTIC, N_EXPENSES,
+            N_INTAKES])
+    N_POS_LINES *= 10  # whole tickets of 10 lines
 
     from trytond.tests.tools import activate_modules
 
     from ateliers.setup import create_fiscal_year, setup_les_ateliers
-    start = time.perf_counter()
-    modules = ['ptce_reporting']
-    if args.modules == 'all':
-        modules += ['scic_members', 'ptce_spaces', 'ptce_sectors']
-    config = activate_modules(modules, setup_les_ateliers)
-    year = datetime.date.today().year
-    create_fiscal_year(year - 1, config=config)
-    if args.modules == 'all':
-        setup = setup_modules(config, year)
-    print(f"set-up: {time.perf_counter() - start:.1f} s")
+    with harness.timer("set-up"):
+        modules = ['ptce_reporting']
+        if args.modules == 'all':
+            modules += ['scic_members', 'ptce_spaces', 'ptce_sectors']
+        config = activate_modules(modules, setup_les_ateliers)
+        year = datetime.date.today().year
+        create_fiscal_year(year - 1, config=config)
+        if args.modules == 'all':
+            setup = setup_modules(config, year)
 
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     with Transaction().start(config.database_name, 0,
             context=config.context) as transaction:
         pool = Pool()
-        start = time.perf_counter()
-        company, grants = load(pool, year)
-        if args.modules == 'all':
-            load_modules(pool, year, setup)
-        transaction.commit()
-        print(f"bulk load: {time.perf_counter() - start:.1f} s")
+        with harness.timer("bulk load"):
+            company, grants = load(pool, year)
+            if args.modules == 'all':
+                load_modules(pool, year, setup)
+            transaction.commit()
     if args.backend == 'postgresql':
         # The planner needs statistics of the bulk-loaded tables, as
         # autovacuum gathers them in production after such an insert.
@@ -231,10 +238,11 @@ def load(pool, year):
     revenue_lines = cursor.fetchall()
     generator.shuffle(revenue_lines)
     rows = []
-    for line_id, credit, debit, date in revenue_lines[:N_ANALYTIC - 10000]:
+    for line_id, credit, debit, date in revenue_lines[
+            :max(0, N_ANALYTIC - N_EXPENSES)]:
         rows.append([generator.choice(sectors), line_id, date,
                 debit or 0, credit or 0, 0, now])
-    expense_moves = insert_moves(10000, 2, lambda: [
+    expense_moves = insert_moves(N_EXPENSES, 2, lambda: [
             (accounts['6411'], Decimal(generator.randrange(1000, 300000))
                 / 100, 0),
             (accounts['5121'], 0, 0)])
@@ -385,7 +393,7 @@ def load_modules(pool, year, setup):
     cursor.execute('SELECT MAX(id) FROM ptce_recyclerie_intake')
     first = (cursor.fetchone()[0] or 0) + 1
     intakes, outcomes = [], []
-    for i in range(4000):
+    for i in range(N_INTAKES):
         d = day()
         weight = float(generator.randrange(10, 500))
         intakes.append([first + i, company.id, d,

@@ -1,7 +1,7 @@
 """Benchmark of ptce_sectors' inalterability chain.
 
     .venv/bin/python bench/bench_sectors.py [--backend sqlite|postgresql]
-        [--sales 10000] [--batch 25]
+        [--sales 10000] [--batch 25] [--database bench_sectors] [--cache DIR]
 
 Creates a database with ptce_sectors and the till's day (not timed): SALES
 sales of 3 lines on one point of sale, created, paid in cash and
@@ -13,9 +13,10 @@ process each, the same sales posted BATCH per transaction:
 Both processes post the same sales side by side, so they share whatever
 else the machine does.  Then the integrity check runs over every chained
 sale.  Prints the time per sale of both, the extra cost of the chain and
-the sales verified per second.
+the sales verified per second.  PostgreSQL: the server of BENCH_PG_URI,
+by default 127.0.0.1 (see bench/harness.py); the activated database is
+kept in --cache (DB_CACHE, by default a folder of the temporary folder).
 """
-import argparse
 import datetime
 import os
 import sqlite3
@@ -24,17 +25,15 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import harness
+
 STEPS = ['stock', 'chain', 'verify']
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
-        default='sqlite')
+    parser = harness.parser(__doc__, database='bench_sectors')
     parser.add_argument('--sales', type=int, default=10000)
     parser.add_argument('--batch', type=int, default=25)
-    parser.add_argument('--database', default='bench_sectors')
     parser.add_argument('--profile', metavar='FILE',
         help="profile the chained posting with cProfile into FILE")
     parser.add_argument('--step', choices=STEPS,
@@ -46,25 +45,11 @@ def main():
     args = parse_args()
     if args.step:
         return step(args)
-    if args.backend == 'postgresql':
-        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
-            'BENCH_PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
-        os.environ['DB_NAME'] = args.database
-    else:
-        os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
-        folder = tempfile.mkdtemp(prefix='bench-sectors-')
-        os.environ['TRYTOND_DATABASE__PATH'] = folder
-        os.environ['DB_NAME'] = args.database
-        open(os.path.join(folder, f'{args.database}.sqlite'), 'w').close()
-    os.environ.setdefault('DB_CACHE', os.path.join(
-            tempfile.gettempdir(), f'bench-sectors-cache-{args.backend}'))
-    sys.path.insert(0, ROOT)
-    if not os.environ.get('TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'):
-        # The sealing key of the run (inherited by the steps)
-        from ptce_sectors import seal
-        key = os.path.join(tempfile.mkdtemp(prefix='bench-seal-'), 'key')
-        seal.create_key_file(key)
-        os.environ['TRYTOND_PTCE_SECTORS__CHAIN_KEY_FILE'] = key
+    # The database cache is kept by default: the set-up is not measured.
+    args.cache = args.cache or os.environ.get('DB_CACHE') or os.path.join(
+        tempfile.gettempdir(), f'bench-sectors-cache-{args.backend}')
+    harness.prepare(args, drop=[f'{args.database}_{s}' for s in STEPS[:2]])
+    harness.sealing_key()  # inherited by the steps
 
     from trytond.tests.tools import activate_modules
 
@@ -73,24 +58,20 @@ def main():
 
     print(f"backend {args.backend}, {args.sales} sales of 3 lines, "
         f"batches of {args.batch}", flush=True)
-    start = time.perf_counter()
-    if args.backend == 'postgresql':
-        _drop_pg([args.database] + [
-                f'{args.database}_{s}' for s in STEPS[:2]])
-    config = activate_modules(['ptce_sectors'], setup_les_ateliers)
-    sectors = tools.create_sectors(config)
-    categories = tools.create_categories(config)
-    products = [
-        tools.create_product("Plat du jour", '14.50', categories['food'],
-            sectors['CC'], meal_voucher=True, config=config),
-        tools.create_product("Café", '2.00', categories['food'],
-            sectors['CC'], config=config),
-        tools.create_product("Jus de pomme", '3.50', categories['goods'],
-            sectors['CC'], config=config),
-        ]
-    point = tools.create_point("Caisse", 'shop', sectors['CC'], config)
-    methods = tools.create_payment_methods(config)
-    print(f"set-up {time.perf_counter() - start:.1f} s", flush=True)
+    with harness.timer("set-up"):
+        config = activate_modules(['ptce_sectors'], setup_les_ateliers)
+        sectors = tools.create_sectors(config)
+        categories = tools.create_categories(config)
+        products = [
+            tools.create_product("Plat du jour", '14.50', categories['food'],
+                sectors['CC'], meal_voucher=True, config=config),
+            tools.create_product("Café", '2.00', categories['food'],
+                sectors['CC'], config=config),
+            tools.create_product("Jus de pomme", '3.50', categories['goods'],
+                sectors['CC'], config=config),
+            ]
+        point = tools.create_point("Caisse", 'shop', sectors['CC'], config)
+        methods = tools.create_payment_methods(config)
 
     ids = {
         'products': [p.id for p in products],
@@ -174,10 +155,8 @@ def step(args):
     """One step, in its own process, on the copy `--database`: post every
     done sale (stock or chain), or verify the chain; print the number of
     sales and the seconds taken as the last line."""
-    if args.backend == 'postgresql':
-        os.environ['TRYTOND_DATABASE__URI'] = os.environ.get(
-            'BENCH_PG_URI', 'postgresql://postgres@127.0.0.1:5432/')
-    sys.path.insert(0, ROOT)
+    # The environment (database URI and folder, sealing key) is the one
+    # the main process prepared.
     from proteus import config as proteus_config
     from trytond.pool import Pool
     config = proteus_config.set_trytond(args.database)
@@ -199,22 +178,9 @@ def step(args):
         profiler.dump_stats(args.profile)
     else:
         elapsed = post(config, args, sale_ids, chain)
-    print(f"  {args.step} posting: {len(sale_ids)} sales posted in "
-        f"{elapsed:.1f} s")
+    print(harness.line(
+            f"  {args.step} posting: {len(sale_ids)} sales posted", elapsed))
     print(len(sale_ids), elapsed)
-
-
-def _drop_pg(names):
-    from trytond import backend
-    db = backend.Database().connect()
-    connection = db.get_connection(autocommit=True)
-    try:
-        existing = db.list()
-        for name in names:
-            if name in existing:
-                db.drop(connection, name)
-    finally:
-        db.put_connection(connection)
 
 
 def transaction(config, func, extras=None):

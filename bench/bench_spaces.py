@@ -1,7 +1,8 @@
 """Benchmark of the rent run of ptce_spaces.
 
     .venv/bin/python bench/bench_spaces.py [--backend sqlite|postgresql]
-        [--leases 1000] [--bookings 10000]
+        [--leases 1000] [--bookings 10000] [--no-stock]
+        [--database bench_spaces] [--cache DIR]
 
 1. Invoicing and posting one month for N leases through the module's
    batched path (``ptce.lease.invoice_rents``: one create and one post per
@@ -14,51 +15,21 @@
    limit).
 
 The database is created fresh (SQLite in a temporary folder; PostgreSQL:
-database ``bench_spaces`` on TRYTOND_DATABASE__URI or 127.0.0.1).
+database ``--database`` on BENCH_PG_URI, by default 127.0.0.1: see
+bench/harness.py).  One line per step: wall-clock and CPU seconds.
 """
-import argparse
 import datetime as dt
-import os
-import sys
-import tempfile
-import time
+from decimal import Decimal
 
-parser = argparse.ArgumentParser()
-parser.add_argument('--backend', default='sqlite',
-    choices=['sqlite', 'postgresql'])
+import harness
+
+parser = harness.parser(__doc__, database='bench_spaces')
 parser.add_argument('--leases', type=int, default=1000)
 parser.add_argument('--bookings', type=int, default=10000)
 parser.add_argument('--no-stock', action='store_true',
     help="skip the stock path (to time the module path alone again)")
-parser.add_argument('--cache', metavar='DIR',
-    help="keep the activated database (modules + company set-up) in DIR "
-    "and restore it on the next run (trytond's DB_CACHE); the set-up is "
-    "not part of the measured figures")
 args = parser.parse_args()
-
-if args.backend == 'sqlite':
-    os.environ['TRYTOND_DATABASE__URI'] = 'sqlite://'
-    os.environ['TRYTOND_DATABASE__PATH'] = tempfile.mkdtemp()
-    os.environ['DB_NAME'] = 'bench_spaces'
-    path = os.path.join(
-        os.environ['TRYTOND_DATABASE__PATH'], 'bench_spaces.sqlite')
-    open(path, 'w').close()
-else:
-    os.environ.setdefault(
-        'TRYTOND_DATABASE__URI', 'postgresql://postgres@127.0.0.1:5432/')
-    os.environ['DB_NAME'] = 'bench_spaces'
-    import subprocess
-    # trytond creates it (activate_modules or the restore of --cache)
-    subprocess.run(['dropdb', '-h', '127.0.0.1', '-U', 'postgres',
-            '--if-exists', 'bench_spaces'], check=True)
-if args.cache:
-    os.environ['DB_CACHE'] = args.cache
-else:
-    os.environ.pop('DB_CACHE', None)
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(
-                __file__))))
-
-from decimal import Decimal  # noqa: E402
+DB = harness.prepare(args)
 
 from trytond.pool import Pool  # noqa: E402
 from trytond.tests.tools import activate_modules  # noqa: E402
@@ -66,8 +37,6 @@ from trytond.transaction import Transaction, TransactionError  # noqa: E402
 
 from ateliers.setup import create_fiscal_year, setup_les_ateliers  # noqa: E402
 from ptce_spaces.tests.tools import setup_spaces  # noqa: E402
-
-DB = 'bench_spaces'
 
 
 def run(func, extras=None):
@@ -96,20 +65,17 @@ def run(func, extras=None):
 
 
 def timed(label, func):
-    start = time.perf_counter()
-    result = func()
-    elapsed = time.perf_counter() - start
-    print(f'{label}: {elapsed:.1f} s', flush=True)
-    return elapsed, result
+    "Run func, print its line; return (wall-clock seconds, result)"
+    with harness.timer(label) as timer:
+        result = func()
+    return timer.wall, result
 
 
 def main():
-    t0 = time.perf_counter()
-    config = activate_modules('ptce_spaces', setup_les_ateliers)
-    create_fiscal_year(2027, config=config)
-    setup_spaces(config)
-    print(f'set-up ({args.backend}): {time.perf_counter() - t0:.1f} s',
-        flush=True)
+    with harness.timer(f'set-up ({args.backend})'):
+        config = activate_modules('ptce_spaces', setup_les_ateliers)
+        create_fiscal_year(2027, config=config)
+        setup_spaces(config)
     n = args.leases
 
     def create_leases(pool, prefix):
