@@ -197,44 +197,52 @@ class Company(metaclass=PoolMeta):
         return Journal(ModelData.get_id('scic_members', 'journal_capital'))
 
     def scic_get_member_sequence(self):
-        return self._scic_own_sequence(
-            'scic_member_sequence', 'ir.sequence', 'sequence_member')
-
-    def scic_get_movement_sequence(self):
-        return self._scic_own_sequence(
-            'scic_movement_sequence', 'ir.sequence.strict',
-            'sequence_movement')
-
-    def _scic_own_sequence(self, field, model, xml_id):
-        """The company's sequence of the field, set on first use.
-
-        Each company keeps its own register (art. R228-8 and R228-9 of the
-        Code de commerce: numbers follow one another without gap within
-        the register of a company), so the default sequence of the module
-        goes to the first company that numbers; a later company gets its
-        own copy starting at 1."""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
-        Sequence = pool.get(model)
-        sequence = getattr(self, field)
-        if sequence:
-            return sequence
-        # The user numbering an associate needs not manage companies nor
-        # sequences
-        with without_check_access():
-            # Locks the company: two first uses cannot take one sequence
-            self.__class__.lock([self])
+        Sequence = pool.get('ir.sequence')
+        if self.scic_member_sequence:
+            return self.scic_member_sequence
+        return Sequence(ModelData.get_id('scic_members', 'sequence_member'))
+
+    def scic_get_movement_sequence(self):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Sequence = pool.get('ir.sequence.strict')
+        if self.scic_movement_sequence:
+            return self.scic_movement_sequence
+        return Sequence(
+            ModelData.get_id('scic_members', 'sequence_movement'))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        """A company created beside another gets its own copies of the
+        module's sequences, starting at 1: each company keeps its own
+        register (Code de commerce, art. R228-8: numbers follow one another
+        within the register of a company).  The first company numbers with
+        the module's sequences themselves."""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Party = pool.get('party.party')
+        values = super().preprocess_values(mode, values)
+        if mode != 'create' or not cls.search([], limit=1):
+            return values
+        name = Party(values['party']).rec_name if values.get('party') else ''
+        for field, model, xml_id in [
+                ('scic_member_sequence', 'ir.sequence', 'sequence_member'),
+                ('scic_movement_sequence', 'ir.sequence.strict',
+                    'sequence_movement'),
+                ]:
+            if values.get(field):
+                continue
+            Sequence = pool.get(model)
             default = Sequence(ModelData.get_id('scic_members', xml_id))
-            if self.search([(field, '=', default.id)], limit=1):
+            with without_check_access():
                 sequence, = Sequence.copy([default], {
-                        'name': f'{default.name} ({self.rec_name})',
-                        'company': self.id,
+                        'name': f'{default.name} ({name})',
                         'number_next_internal': 1,
                         })
-            else:
-                sequence = default
-            self.__class__.write([self], {field: sequence.id})
-        return sequence
+            values[field] = sequence.id
+        return values
 
     scic_capital = fields.Function(fields.Numeric(
             "Current Capital", digits=(16, 2),
