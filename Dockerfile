@@ -18,9 +18,11 @@ ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     TRYTOND_CONFIG=/etc/trytond/trytond.conf \
     TRYTOND_LOGGING_CONFIG=/etc/trytond/logging.conf
-# LibreOffice converts the ODT reports to PDF
+# Pango: WeasyPrint renders the HTML documents to PDF; LibreOffice
+# converts the stock ODT reports of Tryton that are still printed as ODT
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
         libreoffice-writer-nogui postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/ateliers
