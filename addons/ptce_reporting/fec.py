@@ -9,6 +9,12 @@ The validator is plain Python (no Tryton) so that it can check any file,
 ours or another software's, and report the line and column of each defect.
 The export refuses a company without SIREN: the file is named after it
 (A47 A-1), in account_fr's wizard as in `ateliers accounting fec`.
+
+There is one export, account_fr's wizard: the client runs it, and
+`ateliers accounting fec` (closing.export_fec) drives it.  Its period to
+leave out (the balance of the non-deferral accounts) is required by
+account_fr only when the fiscal year has such a period: a fiscal year of
+monthly periods, as ateliers.setup creates it, has none until its closing.
 """
 import datetime
 import os
@@ -20,7 +26,9 @@ from decimal import Decimal
 
 from stdnum.fr import siren as siren_check
 from trytond.i18n import gettext
+from trytond.model import fields
 from trytond.pool import PoolMeta
+from trytond.pyson import Eval
 
 from .exceptions import FECError
 
@@ -329,8 +337,22 @@ def fec_filename(fiscalyear, extension='.txt'):
         f'{fiscalyear.end_date:%Y%m%d}{extension}')
 
 
+def adjustment_period(fiscalyear):
+    """The adjustment period of fiscalyear that holds the balance of the
+    non-deferral accounts (the closing entries, left out of the FEC): the
+    last one ending on the closing date. An adjustment period at the start
+    of the year holds opening entries, which belong to the FEC."""
+    periods = sorted(
+        (p for p in fiscalyear.periods
+            if p.type == 'adjustment'
+            and p.end_date == fiscalyear.end_date),
+        key=lambda p: (p.start_date, p.id))
+    return periods[-1] if periods else None
+
+
 class FrFEC(metaclass=PoolMeta):
-    "account_fr's FEC export refuses a company without SIREN"
+    """account_fr's FEC export refuses a company without SIREN, names the
+    file after it and checks the file with the validator"""
     __name__ = 'account.fr.fec'
 
     def transition_generate(self):
@@ -339,9 +361,80 @@ class FrFEC(metaclass=PoolMeta):
         return super().transition_generate()
 
     def default_result(self, fields):
+        file = self.result.file
         result = super().default_result(fields)
-        if result.get('filename'):
-            # account_fr formats the SIREN identifier record, not its code
-            result['filename'] = fec_filename(
-                self.start.fiscalyear, extension='.csv')
+        fiscalyear = self.start.fiscalyear
+        # account_fr formats the SIREN identifier record, not its code, and
+        # names only the final file: the provisional one gets the same name
+        # as on the command line.
+        result['filename'] = fec_filename(fiscalyear, extension='.csv')
+        checks = []
+        if fiscalyear.state != 'locked':
+            checks.append(gettext('ptce_reporting.msg_fec_provisional',
+                    fiscalyear=fiscalyear.rec_name))
+        if file is not None:
+            defects = validate(bytes(file),
+                fiscalyear.start_date, fiscalyear.end_date,
+                filename=result['filename'])
+            if defects:
+                checks.append(gettext('ptce_reporting.msg_fec_defects',
+                        count=len(defects)))
+                checks.extend(str(d) for d in defects)
+            else:
+                checks.append(gettext('ptce_reporting.msg_fec_valid'))
+        result['checks'] = '\n'.join(checks)
         return result
+
+
+class FrFECStart(metaclass=PoolMeta):
+    """The period to leave out is required only when the fiscal year has an
+    adjustment period at its end, and proposed"""
+    __name__ = 'account.fr.fec.start'
+
+    deferral_required = fields.Boolean(
+        "Deferral Period Required", readonly=True,
+        help="The fiscal year has an adjustment period at its closing date.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # account_fr requires it whatever the fiscal year: without an
+        # adjustment period (monthly periods only, before the closing) the
+        # client could not export the FEC at all.
+        cls.deferral_period.required = False
+        cls.deferral_period.states = {
+            **cls.deferral_period.states,
+            'required': Eval('deferral_required', False),
+            }
+        # account_fr's French label, "Période de report", reads as the
+        # opening balance ("report à nouveau"): it is the closing entries.
+        cls.deferral_period.string = "Closing Entries Period"
+        cls.deferral_period.help = (
+            "The period of the closing entries that balance the "
+            "non-deferral accounts, left out of the FEC; empty when the "
+            "fiscal year has no adjustment period at its end.")
+
+    @classmethod
+    def default_deferral_required(cls):
+        return False
+
+    @fields.depends('fiscalyear')
+    def on_change_with_deferral_required(self):
+        return bool(self.fiscalyear and adjustment_period(self.fiscalyear))
+
+    @fields.depends('fiscalyear', 'deferral_period')
+    def on_change_fiscalyear(self):
+        if self.fiscalyear:
+            self.deferral_period = adjustment_period(self.fiscalyear)
+        else:
+            self.deferral_period = None
+
+
+class FrFECResult(metaclass=PoolMeta):
+    "The result of the validator beside the file"
+    __name__ = 'account.fr.fec.result'
+
+    checks = fields.Text(
+        "Checks", readonly=True,
+        help="Whether the FEC is final and the defects that the validator "
+        "finds in its format (LPF art. A47 A-1).")
