@@ -256,7 +256,7 @@ def test_ui_strings_translated(module):
 # option"), a French one holds none ("Créer la base").
 ENGLISH_WORDS = {
     'the', 'and', 'of', 'to', 'with', 'from', 'is', 'are', 'was', 'were',
-    'this', 'that', 'these', 'those', 'for', 'by', 'or', 'not', 'be',
+    'this', 'that', 'these', 'those', 'for', 'by', 'not', 'be',
     'been', 'your', 'you', 'it', 'its', 'which', 'each', 'every', 'into',
     'than', 'then', 'when', 'where', 'will', 'would', 'should', 'must',
     'can', 'cannot', 'has', 'have', 'in', 'at', 'all', 'any', 'no', 'yes',
@@ -292,6 +292,15 @@ def test_english_words():
         "Erreur : option obligatoire manquante '--period'. Dossier où le "
         "FEC est écrit (créé s'il manque) ; période clôturée : jour, mois "
         "ou année ; nombre de ventes validées par transaction.")
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_translations_are_french(module):
+    "No French translation is a copy of the English text"
+    english = [f'{ctx} {msgstr!r}'
+        for (ctx, _), msgstr in fr_catalog(module).items()
+        if english_words(msgstr)]
+    assert not english, '\n'.join(english)
 
 
 class TranslationsInDatabaseTestCase(unittest.TestCase):
