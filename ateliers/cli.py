@@ -195,11 +195,12 @@ def setup_process(database, language, year, demo):
     environment.prepare()
     try:
         config = _proteus(database, language)
-        from .setup import setup_les_ateliers
+        from .setup import finish_init, setup_les_ateliers
         setup_les_ateliers(config=config, year=int(year))
         if demo:
             from .demo import setup as setup_demo
             setup_demo(config)
+        finish_init(config=config)
     except Exception as error:
         if os.environ.get('ATELIERS_DEBUG'):
             raise

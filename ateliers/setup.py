@@ -209,6 +209,29 @@ def setup_les_ateliers(config=None, year=None):
     create_payment_term(config=config)
 
 
+def finish_init(config=None):
+    """What ``ateliers init`` leaves done for the administrator: his name
+    in French, and the module configuration wizard marked done (company,
+    chart and fiscal year are set up: it would otherwise open at every
+    login of the administrator).
+
+    The name of the admin user comes from trytond's XML (res/user.xml),
+    which no user may change: it is written as root (trytond's own
+    update of res, ``trytond-admin --all``, puts the English name back)."""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    config = config or get_config()
+    with Transaction().start(config.database_name, 0) as transaction:
+        pool = Pool()
+        User = pool.get('res.user')
+        Item = pool.get('ir.module.config_wizard.item')
+        admins = User.search([('login', '=', 'admin')])
+        User.write(admins, {'name': "Administrateur"})
+        Item.write(Item.search([('state', '!=', 'done')]),
+            {'state': 'done'})
+        transaction.commit()
+
+
 # Set-up of ptce_spaces, shared by its scenarios and the demo data
 
 def get_vat_services(config=None):

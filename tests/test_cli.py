@@ -376,3 +376,100 @@ def test_no_traceback_on_unexpected_error(env, tmp_path):
     (folder / 'abimee.sqlite').write_text('pas une base')
     run = ateliers('serve', '--database', 'abimee', env=env)
     assert_business_error(run)
+
+
+# -- every text of the tool in French --
+
+MESSAGE_CALLS = {'echo', 'secho', 'ToolError', 'ClickException',
+    'UsageError', 'BadParameter', 'fail', 'progressbar', 'confirm',
+    'prompt'}
+
+
+def _texts(node):
+    "The literal text of a string or f-string node (its fixed parts)"
+    import ast
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield ' '.join(v.value for v in node.values
+            if isinstance(v, ast.Constant))
+    elif isinstance(node, ast.BinOp):
+        yield from _texts(node.left)
+        yield from _texts(node.right)
+
+
+def tool_messages():
+    """(file:line, text) of what the tool prints: the strings given to
+    click.echo, ToolError, click's exceptions and fail(), progress labels
+    and the help= of options"""
+    import ast
+    for path in sorted([*(ROOT / 'ateliers').glob('*.py'),
+            *(ROOT / 'ateliers' / 'commands').glob('*.py')]):
+        tree = ast.parse(path.read_text(encoding='utf-8'))
+        for node in ast.walk(tree):
+            nodes = []
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = getattr(func, 'attr', getattr(func, 'id', None))
+                if name in MESSAGE_CALLS:
+                    nodes.extend(node.args)
+                nodes.extend(k.value for k in node.keywords
+                    if k.arg in {'help', 'label', 'message', 'show_default',
+                        'short_help', 'epilog'})
+            elif isinstance(node, ast.Assign) and any(
+                    getattr(t, 'attr', None) == 'label'
+                    for t in node.targets):
+                nodes.append(node.value)
+            for arg in nodes:
+                for text in _texts(arg):
+                    yield f'{path.relative_to(ROOT)}:{node.lineno}', text
+
+
+def test_tool_messages_in_french():
+    """What the tool prints (messages, errors, progress, option help) is
+    French: no English word in any of them"""
+    from test_translations import english_words
+    messages = list(tool_messages())
+    assert len(messages) > 100
+    english = [f'{where} {text!r} {english_words(text)}'
+        for where, text in messages if english_words(text)]
+    assert not english, '\n'.join(english)
+
+
+def test_every_help_in_french():
+    """The help of every command and group, its short help and the help
+    of each of its options hold no English word (click's own texts are
+    checked by test_help_in_french)"""
+    from test_translations import english_words
+
+    from ateliers import cli
+
+    def commands(command, path=('ateliers',)):
+        yield path, command
+        for name, sub in getattr(command, 'commands', {}).items():
+            yield from commands(sub, path + (name,))
+    english, count = [], 0
+    for path, command in commands(cli.main):
+        texts = [command.help, command.short_help, command.epilog] + [
+            getattr(p, 'help', None) for p in command.params]
+        for text in texts:
+            if not text:
+                continue
+            count += 1
+            if english_words(text):
+                english.append(
+                    f"{' '.join(path)}: {text!r} {english_words(text)}")
+    assert count > 40
+    assert not english, '\n'.join(english)
+
+
+def test_english_detected():
+    "The check fails on an English help"
+    from test_translations import english_words
+
+    @click.command(help="Create the database with the four modules.")
+    @click.option('--year', help="Fiscal year to open.")
+    def command(year):
+        pass
+    assert english_words(command.help)
+    assert english_words(command.params[0].help)

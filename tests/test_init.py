@@ -182,3 +182,72 @@ def test_no_password_file_invented(site, tmp_path):
     assert run.returncode == 0, run.stderr
     assert 'trytond-admin' in run.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+DEMO_CHECK = """\
+from ateliers import environment
+from trytond.pyson import PYSONDecoder
+environment.prepare()
+with environment.transaction(DATABASE) as pool:
+    company = pool.get('company.company')(1)
+    print('company', company.legal_form, company.registration_city,
+        company.siren, company.vat_number, sep='|')
+    print('mentions', *company.get_legal_mentions(), sep='|')
+    for party in pool.get('party.party').search([]):
+        if not party.addresses or not all(
+                a.street and a.postal_code and a.city
+                for a in party.addresses):
+            print('no address', party.name)
+    for member in pool.get('scic.member').search([]):
+        if member.kind == 'organisation' and not member.party.siren:
+            print('no SIREN', member.party.name)
+        if member.admission_date and not (
+                member.application_date
+                and member.application_date < member.admission_date):
+            print('applied after admission', member.party.name)
+    for item in pool.get('ir.module.config_wizard.item').search([]):
+        if item.state != 'done':
+            print('config wizard open', item.action.name)
+    print('admin', pool.get('res.user').search(
+            [('login', '=', 'admin')])[0].name)
+    # The tab a list opens on: the first of its action
+    Domain = pool.get('ir.action.act_window.domain')
+    ModelData = pool.get('ir.model.data')
+    for data in ModelData.search([
+            ('model', '=', 'ir.action.act_window'),
+            ('module', 'in', environment.MODULES)]):
+        tabs = Domain.search([('act_window', '=', data.db_id)],
+            order=[('sequence', 'ASC'), ('id', 'ASC')], limit=1)
+        if tabs:
+            tab, = tabs
+            action = tab.act_window
+            domain = [PYSONDecoder({}).decode(d) if d else []
+                for d in [action.pyson_domain, tab.domain]]
+            count = pool.get(action.res_model).search_count(domain)
+            if not count:
+                print('empty first tab', data.fs_id, tab.name)
+"""
+
+
+def test_demo_reads_like_the_cooperative(site):
+    """The demo of `ateliers init --demo`: the company's legal identity
+    (SCIC SAS, RCS Castres, a valid SIREN and its VAT number), every party
+    with an address and every organisation with a SIREN, every associate
+    admitted after applying, the configuration wizard done, the
+    administrator named in French and no list opening on an empty tab"""
+    from stdnum.fr import siren, tva
+    env, database, password, _ = site
+    run = subprocess.run([sys.executable, '-c',
+            DEMO_CHECK.replace('DATABASE', repr(database))],
+        env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    _, legal_form, city, code, vat = lines[0].split('|')
+    assert (legal_form, city) == ("SCIC SAS à capital variable", "Castres")
+    assert siren.is_valid(code), code
+    assert tva.is_valid(vat), vat
+    assert vat == 'FR' + siren.to_tva(siren.compact(code)), vat
+    mentions = lines[1]
+    assert f"RCS Castres {code}" in mentions, mentions
+    assert "81100 castres" in mentions.lower(), mentions
+    assert lines[2:] == ['admin Administrateur'], '\n'.join(lines[2:])

@@ -146,7 +146,8 @@ with environment.transaction(DATABASE) as pool:
             ('ptce.grant', []),
             ]:
         print(model, bool(pool.get(model).search_count(domain)))
-    print('associates', pool.get('scic.member').search_count([]))
+    print('associates', pool.get('scic.member').search_count(
+            [('state', '=', 'admitted')]))
 """
 
 

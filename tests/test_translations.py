@@ -5,6 +5,7 @@ module tests, run in English, do not see)."""
 import configparser
 import pathlib
 import re
+import unittest
 
 import pytest
 
@@ -246,3 +247,147 @@ def test_ui_strings_translated(module):
             if (ctx, msgid) not in catalog})
     assert not missing, (f"{len(missing)} strings without French: "
         + '\n'.join(f'{ctx} {msgid!r}' for ctx, msgid in missing))
+
+
+# -- What Tryton itself registers, checked in an activated database --
+
+# Function words and tool words of English that are no French words: a
+# text that holds one is English ("Create the database", "Missing
+# option"), a French one holds none ("Créer la base").
+ENGLISH_WORDS = {
+    'the', 'and', 'of', 'to', 'with', 'from', 'is', 'are', 'was', 'were',
+    'this', 'that', 'these', 'those', 'for', 'by', 'not', 'be',
+    'been', 'your', 'you', 'it', 'its', 'which', 'each', 'every', 'into',
+    'than', 'then', 'when', 'where', 'will', 'would', 'should', 'must',
+    'can', 'cannot', 'has', 'have', 'in', 'at', 'all', 'any', 'no', 'yes',
+    'new', 'name', 'number', 'file', 'folder', 'directory', 'show',
+    'create', 'write', 'check', 'print', 'run', 'load', 'database', 'year',
+    'month', 'day', 'amount', 'invoice', 'rent', 'sale', 'sales', 'error',
+    'missing', 'invalid', 'output', 'default', 'required', 'help', 'exit',
+    'please', 'payment', 'period', 'closing', 'number', 'hash', 'tips',
+    'agreement', 'depositor', 'owed', 'rate',
+    }
+
+
+def english_words(text):
+    """The English words of the text (none in a French text), option
+    names (--period), identifiers (chain_key_file), commands
+    (« ateliers pos key create ») and placeholders ({year}) aside"""
+    text = re.sub(r'--?\w[\w-]*|\{[^}]*\}|%\(\w+\)s|\w+_\w+'
+        r'|«\s*ateliers [^»]*»', ' ', text)
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sorted(set(words) & ENGLISH_WORDS)
+
+
+def test_english_words():
+    "The detector tells English from French"
+    assert english_words("Create the database") == [
+        'create', 'database', 'the']
+    assert english_words("Error: missing option '--period'") == [
+        'error', 'missing']
+    assert not english_words(
+        "Créer la base avec les quatre modules, la société Les Ateliers, "
+        "le plan comptable français et l'exercice.")
+    assert not english_words(
+        "Erreur : option obligatoire manquante '--period'. Dossier où le "
+        "FEC est écrit (créé s'il manque) ; période clôturée : jour, mois "
+        "ou année ; nombre de ventes validées par transaction.")
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_translations_are_french(module):
+    "No French translation is a copy of the English text"
+    english = [f'{ctx} {msgstr!r}'
+        for (ctx, _), msgstr in fr_catalog(module).items()
+        if english_words(msgstr)]
+    assert not english, '\n'.join(english)
+
+
+class TranslationsInDatabaseTestCase(unittest.TestCase):
+    """In a database with the five modules activated: every string of the
+    modules that Tryton registers for translation (model and field
+    labels, help, selection values, wizard buttons, records' names:
+    menus, actions, buttons, messages, rules...; view strings, help and
+    confirmations; the strings of the report templates) has a French
+    translation, once fr.po is loaded as `trytond-admin -l fr` does."""
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.test_tryton import activate_module, drop_db
+        drop_db()
+        activate_module(sorted(MODULES))
+
+    def test_every_string_translated(self):
+        from trytond.tests.test_tryton import with_transaction
+        with_transaction()(self._check)()
+
+    def _check(self):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        ModelData = pool.get('ir.model.data')
+        Translation = pool.get('ir.translation')
+        Report = pool.get('ir.action.report')
+        View = pool.get('ir.ui.view')
+        Set = pool.get('ir.translation.set', type='wizard')
+        french, = Lang.search([('code', '=', 'fr')])
+        Lang.write([french], {'translatable': True})
+        for module in MODULES:
+            Translation.translation_import(
+                'fr', module, [str(ADDONS / module / 'locale' / 'fr.po')])
+        # What the "Set Translations" wizard registers: the strings of
+        # the module's views and report templates
+        for Model in [Report, View]:
+            records = Model.search([('module', 'in', MODULES)])
+            with Transaction().set_context(active_model=Model.__name__,
+                    active_ids=[r.id for r in records],
+                    active_id=records[0].id):
+                session_id, _, _ = Set.create()
+                Set.execute(session_id, {}, 'set_')
+                Set.delete(session_id)
+
+        french_reports = {r.report_name for r in Report.search([
+                    ('module', 'in', MODULES),
+                    ('translatable', '=', True),
+                    ])}
+        table = Translation.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.module, table.type, table.name, table.res_id,
+                table.src, table.lang, table.value, table.fuzzy,
+                where=table.module.in_(MODULES)
+                | table.overriding_module.in_(MODULES)))
+        sources, translated, report_translated = [], set(), set()
+        for module, type_, name, res_id, src, lang, value, fuzzy in cursor:
+            if lang == 'en' and module in MODULES:
+                sources.append((module, type_, name, res_id, src))
+            elif lang == 'fr' and value and not fuzzy:
+                translated.add((type_, name, res_id, src))
+                if type_ == 'report':
+                    report_translated.add(name)
+        missing, english = [], []
+        for module, type_, name, res_id, src in sources:
+            if (type_, name, res_id, src) in translated:
+                continue
+            if not re.search(r'[^\W\d_]{2}', src):
+                continue  # punctuation, "x", "Q": nothing to translate
+            if type_ == 'report' and name not in report_translated:
+                # A template written in French has nothing in fr.po: it
+                # must not hold English
+                if name in french_reports and english_words(src):
+                    english.append(f"{module} {name}: {src!r}")
+                continue
+            if res_id != -1:
+                # The record by its XML id
+                record = ModelData.search([
+                        ('model', '=', name.split(',')[0]),
+                        ('db_id', '=', res_id),
+                        ], limit=1)
+                name += f":{record[0].fs_id}" if record else f":{res_id}"
+            missing.append(f"{module} {type_} {name} {src!r}")
+        assert not missing, (f"{len(missing)} strings without French:\n"
+            + '\n'.join(sorted(missing)))
+        assert not english, (
+            "English in templates written in French:\n"
+            + '\n'.join(sorted(english)))

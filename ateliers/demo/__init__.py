@@ -20,8 +20,7 @@ def setup(config, modules=None):
         try:
             demo = importlib.import_module(name)
         except ModuleNotFoundError as error:
-            # A module without demo data (ptce_company: its set-up is
-            # not demo data)
+            # A module without demo data
             if error.name != name:
                 raise
             continue

@@ -11,6 +11,7 @@ from decimal import Decimal
 from proteus import Model, Wizard
 
 from ..setup import get_sectors
+from .parties import add_siren, set_address
 
 # funder, programme, reference, amount, budget {nature code: amount},
 # de minimis, received share
@@ -34,6 +35,19 @@ GRANTS = [
         "Animation commerciale du centre-ville", "CACM-{year}-08", 10000,
         {'62': 6000, '60': 4000}, False, Decimal('0')),
     ]
+
+FUNDER_ADDRESSES = {
+    "Préfecture du Tarn (État)": (
+        "Place de la Préfecture", "81000", "Albi"),
+    "Région Occitanie": (
+        "22 boulevard du Maréchal Juin", "31400", "Toulouse"),
+    "ADEME": ("20 avenue du Grésillé", "49000", "Angers"),
+    "Caisse des Dépôts": ("56 rue de Lille", "75007", "Paris"),
+    "Fondation de France": ("40 avenue Hoche", "75008", "Paris"),
+    "Département du Tarn": ("Lices Georges Pompidou", "81000", "Albi"),
+    "Communauté d'agglomération Castres-Mazamet": (
+        "Espace d'entreprises Le Causse", "81100", "Castres"),
+    }
 
 ACTIVITIES = [
     ("Magasin de producteurs", 'CC', 2), ("Traiteur local", 'CC', 4),
@@ -79,6 +93,8 @@ def setup(config, modules, company):
             funder = funders[0]
         else:
             funder = Party(name=funder_name)
+            set_address(funder, FUNDER_ADDRESSES[funder_name], config)
+            add_siren(funder, public=funder_name != "Fondation de France")
             funder.save()
         account = Analytic(type='normal', name=f"{funder_name} {year}",
             code=reference, root=root, parent=root, company=company,

@@ -19,6 +19,7 @@ from ..setup import (
     get_account,
     sell,
 )
+from .parties import add_siren, set_address
 
 
 def _days(count):
@@ -63,6 +64,8 @@ def setup(config, modules, company):
         ]
     # Consignment: the producers' goods are theirs until sold
     farm = Party(name="Ferme du Sidobre")
+    set_address(farm, ("Lieu-dit La Barthe", "81260", "Le Bez"), config)
+    add_siren(farm)
     farm.save()
     expense, = Journal.find([('type', '=', 'expense')], limit=1)
     Agreement = Model.get('ptce.consignment.agreement', config=config)

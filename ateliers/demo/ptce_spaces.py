@@ -9,6 +9,7 @@ from decimal import Decimal
 from proteus import Model
 
 from ..setup import get_sectors, setup_spaces
+from .parties import BUILDING, add_siren, set_address
 
 # code, name, kind, floor, area, capacity, sector code, bookable prices
 SPACES = [
@@ -48,7 +49,8 @@ LEASES = [
         dt.date(2023, 1, 1), '1150', '160', 'monthly', 'ILC', '2300'),
     ("Troc Sel", ['RDC-RECY', 'AT-BOIS'], 'precarious',
         dt.date(2024, 4, 1), '1400', '250', 'quarterly', None, '0'),
-    ("L'Escal", ['RDC-EPI'], 'precarious', dt.date(2020, 1, 1),
+    ("L'Escal (épicerie sociale)", ['RDC-EPI'], 'precarious',
+        dt.date(2020, 1, 1),
         '350', '60', 'monthly', None, '0'),
     ("CAE REGATE", ['E1-B01'], 'professional', dt.date(2019, 6, 1),
         '330', '45', 'monthly', 'ILAT', '660'),
@@ -68,17 +70,15 @@ LEASES = [
 
 
 def _party(name, config):
+    """The party of the name (an associate's, from scic_members), else a
+    new organisation in the building"""
     Party = Model.get('party.party', config=config)
     parties = Party.find([('name', '=', name)], limit=1)
     if parties:
         return parties[0]
-    Country = Model.get('country.country', config=config)
     party = Party(name=name)
-    address, = party.addresses
-    address.country, = Country.find([('code', '=', 'FR')], limit=1)
-    address.street = "22 rue Méridonde"
-    address.postal_code = "81100"
-    address.city = "Castres"
+    set_address(party, BUILDING, config)
+    add_siren(party)
     party.save()
     return party
 
@@ -144,3 +144,28 @@ def setup(config, modules, company):
             start_datetime=start,
             end_datetime=start + dt.timedelta(hours=hours))
         booking.click('confirm')
+    # A request of the day, to confirm once the room is checked
+    start = dt.datetime.combine(monday + dt.timedelta(days=3), dt.time(14))
+    Booking(space=spaces['E1-SR2'], party=_party("Radiom", config),
+        start_datetime=start, end_datetime=start + dt.timedelta(hours=3),
+        description="Réunion des bénévoles").save()
+
+    # The lease of the last free office, being negotiated
+    lease = Lease(reference=f'BAIL-{len(LEASES) + 1:03d}',
+        tenant=_party("Atelier Graphique du Tarn", config),
+        kind='professional')
+    lease.spaces.append(Space(spaces['E1-B06'].id))
+    lease.start_date = (today.replace(day=1) + dt.timedelta(days=32)
+        ).replace(day=1)
+    lease.rent = Decimal('250')
+    lease.charges = Decimal('35')
+    lease.frequency = 'monthly'
+    lease.deposit_amount = Decimal('500')
+    lease.index_kind = 'ILAT'
+    last, = RentIndex.find([('kind', '=', 'ILAT')],
+        order=[('year', 'DESC'), ('quarter', 'DESC')], limit=1)
+    lease.reference_index_year = last.year
+    lease.reference_index_quarter = last.quarter
+    lease.revision_date = lease.start_date.replace(
+        year=lease.start_date.year + 1)
+    lease.save()

@@ -10,30 +10,42 @@ from decimal import Decimal
 
 from proteus import Model
 
+from .parties import BUILDING, add_siren, set_address
+
 ORGANISATIONS = [
-    # name, category code, college, shares
-    ("CAE REGATE", 'producers', 'Entreprises et structures', 20),
-    ("CAE REGABAT", 'producers', 'Entreprises et structures', 20),
-    ("Courgette", 'producers', 'Entreprises et structures', 10),
-    ("Cocotte & cie", 'producers', 'Entreprises et structures', 10),
-    ("ETIC – foncièrement responsable", 'supporters', 'Soutiens', 40),
-    ("CPIE des Pays Tarnais", 'producers', 'Entreprises et structures', 10),
-    ("leS", 'supporters', 'Soutiens', 20),
-    ("CREPT Formation", 'producers', 'Entreprises et structures', 10),
+    # name, category code, college, shares, address (None: a tenant of
+    # the building)
+    ("CAE REGATE", 'producers', 'Entreprises et structures', 20, None),
+    ("CAE REGABAT", 'producers', 'Entreprises et structures', 20,
+        ("5 rue Frédéric Thomas", "81100", "Castres")),
+    ("Courgette", 'producers', 'Entreprises et structures', 10, None),
+    ("Cocotte & cie", 'producers', 'Entreprises et structures', 10,
+        ("14 place Jean Jaurès", "81100", "Castres")),
+    ("ETIC – foncièrement responsable", 'supporters', 'Soutiens', 40,
+        ("24 rue Sainte-Catherine", "69001", "Lyon")),
+    ("CPIE des Pays Tarnais", 'producers', 'Entreprises et structures', 10,
+        None),
+    ("leS", 'supporters', 'Soutiens', 20,
+        ("3 rue Villegoudou", "81100", "Castres")),
+    ("CREPT Formation", 'producers', 'Entreprises et structures', 10, None),
     ("Les Ateliers de la Communication", 'producers',
-        'Entreprises et structures', 5),
-    ("Radiom", 'producers', 'Entreprises et structures', 5),
-    ("L'Escal (épicerie sociale)", 'beneficiaries', 'Usagers', 5),
-    ("Les Ateliers du bien-être", 'producers', 'Entreprises et structures', 5),
-    ("ÔLyse Patrimoine", 'producers', 'Entreprises et structures', 5),
-    ("ADIHT'ESS", 'supporters', 'Soutiens', 5),
-    ("La Fibre Câline", 'producers', 'Entreprises et structures', 5),
-    ("Troc Sel", 'beneficiaries', 'Usagers', 2),
-    ("Café Plum", 'producers', 'Entreprises et structures', 5),
-    ("IDRR", 'supporters', 'Soutiens', 5),
-    ("Artisans du Monde", 'producers', 'Entreprises et structures', 5),
+        'Entreprises et structures', 5, None),
+    ("Radiom", 'producers', 'Entreprises et structures', 5, None),
+    ("L'Escal (épicerie sociale)", 'beneficiaries', 'Usagers', 5, None),
+    ("Les Ateliers du bien-être", 'producers', 'Entreprises et structures',
+        5, ("8 rue Sabatier", "81100", "Castres")),
+    ("ÔLyse Patrimoine", 'producers', 'Entreprises et structures', 5, None),
+    ("ADIHT'ESS", 'supporters', 'Soutiens', 5,
+        ("2 rue de la Libération", "81200", "Mazamet")),
+    ("La Fibre Câline", 'producers', 'Entreprises et structures', 5, None),
+    ("Troc Sel", 'beneficiaries', 'Usagers', 2, None),
+    ("Café Plum", 'producers', 'Entreprises et structures', 5, None),
+    ("IDRR", 'supporters', 'Soutiens', 5,
+        ("10 boulevard Carnot", "81000", "Albi")),
+    ("Artisans du Monde", 'producers', 'Entreprises et structures', 5, None),
     ("Communauté d'agglomération Castres-Mazamet", 'public_bodies',
-        'Soutiens', 30),
+        'Soutiens', 30, ("Espace d'entreprises Le Causse", "81100",
+            "Castres")),
     ]
 COLLEGES = [
     ("Salariés", Decimal(30), ['employees']),
@@ -55,6 +67,20 @@ LAST_NAMES = [
 # 30 persons: 10 employees, 12 beneficiaries/users, 8 volunteers.
 PERSON_CATEGORIES = (
     ['employees'] * 10 + ['beneficiaries'] * 12 + ['volunteers'] * 8)
+STREETS = [
+    "rue Gabriel Guy", "rue de l'Hôtel de Ville", "avenue du Sidobre",
+    "rue Émile Zola", "boulevard des Docteurs Sicard", "rue Tolosane",
+    "rue de la Platé", "avenue Charles de Gaulle", "rue Paul Bert",
+    "chemin de Fontaine-Bonne"]
+TOWNS = [("81100", "Castres")] * 6 + [
+    ("81200", "Mazamet"), ("81290", "Labruguière"), ("81710", "Saïx"),
+    ("81090", "Lagarrigue")]
+# Two persons who applied in the last weeks, not admitted yet: the board
+# decides at its next meeting.
+CANDIDATES = [
+    ("Mathilde Roques", 'volunteers', "Usagers"),
+    ("Baptiste Calmels", 'employees', "Salariés"),
+    ]
 
 
 def setup(config, modules, company):
@@ -86,26 +112,52 @@ def setup(config, modules, company):
     people = []
     for index, category in enumerate(PERSON_CATEGORIES):
         name = f"{FIRST_NAMES[index]} {LAST_NAMES[index]}"
+        address = (f"{rng.randint(1, 60)} {rng.choice(STREETS)}",
+            *rng.choice(TOWNS))
         people.append((name, category, college_of[category].name,
-                rng.choice([1, 2, 4, 10])))
-    entries = [(n, c, col, s, 'organisation')
-        for n, c, col, s in ORGANISATIONS] + [
-        (n, c, col, s, 'person') for n, c, col, s in people]
+                rng.choice([1, 2, 4, 10]), address))
+    entries = [(n, c, col, s, 'organisation', a or BUILDING)
+        for n, c, col, s, a in ORGANISATIONS] + [
+        (n, c, col, s, 'person', a) for n, c, col, s, a in people]
 
-    parties = [Party(name=e[0]) for e in entries]
+    parties = []
+    for name, category, _, _, kind, address in entries:
+        party = Party(name=name)
+        set_address(party, address, config)
+        if kind == 'organisation':
+            add_siren(party, public=category == 'public_bodies')
+        parties.append(party)
     Party.save(parties)
     members = []
-    for party, (name, category, college, shares, kind) in zip(
+    for party, (name, category, college, shares, kind, _) in zip(
             parties, entries):
-        admission = datetime.date(2016, 6, 1) + datetime.timedelta(
-            days=rng.randint(0, 3000))
+        admission = min(
+            datetime.date(2016, 6, 1) + datetime.timedelta(
+                days=rng.randint(0, 3000)),
+            today.replace(month=1, day=1))
+        # The application comes first; the assembly admits a few weeks
+        # later
+        application = admission - datetime.timedelta(
+            days=rng.randint(15, 75))
         members.append(Member(
                 party=party, kind=kind, category=categories[category],
-                college=colleges[college], admission_date=min(
-                    admission, today.replace(month=1, day=1)),
-                admission_body='assembly'))
+                college=colleges[college], application_date=application,
+                admission_date=admission, admission_body='assembly'))
     Member.save(members)
     Member.click(members, 'admit')
+
+    # Recent applications, waiting for the board
+    candidates = []
+    for name, category, college in CANDIDATES:
+        party = Party(name=name)
+        set_address(party, (f"{rng.randint(1, 60)} {rng.choice(STREETS)}",
+                *rng.choice(TOWNS)), config)
+        party.save()
+        candidates.append(Member(party=party, kind='person',
+                category=categories[category], college=colleges[college],
+                application_date=today - datetime.timedelta(
+                    days=rng.randint(5, 40))))
+    Member.save(candidates)
 
     # Historical subscriptions, taken over from the paper register.
     movements = []
@@ -141,6 +193,10 @@ def setup(config, modules, company):
         for m in calls[:2]]
     Movement.save(payments)
     Movement.click(payments, 'confirm')
+    # A subscription being entered, to confirm once the bulletin is signed
+    Movement(kind='subscription', member=members[30], date=today,
+        shares=2, amount_paid=Decimal(100),
+        description="Souscription complémentaire").save()
 
     # The last call is not paid: the associate signed a SEPA mandate and
     # the call is collected by direct debit (one submitted payment).
@@ -191,6 +247,9 @@ def create_direct_debit(config, company):
     identifier.code = 'FR72ZZZ123456'
     party.save()
     bank_party = Party(name="Crédit Coopératif")
+    set_address(bank_party, ("12 boulevard Pesaro", "92000", "Nanterre"),
+        config)
+    add_siren(bank_party)
     bank_party.save()
     bank = Bank(party=bank_party, bic='CCOPFRPP')
     bank.save()
