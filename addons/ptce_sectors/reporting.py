@@ -176,7 +176,7 @@ class FiscalYear(metaclass=PoolMeta):
                 ], order=[('date', 'ASC'), ('id', 'ASC')])
         blockers.append((40, 'pos_sales',
                 gettext('ptce_sectors.msg_blocker_pos_sales'),
-                [f'{s.date:%d/%m/%Y} {s.rec_name}' for s in sales]))
+                [(s, f'{s.date:%d/%m/%Y} {s.rec_name}') for s in sales]))
         sessions = Session.search([
                 ('point.company', '=', self.company.id),
                 ('state', '!=', 'posted'),
@@ -187,7 +187,7 @@ class FiscalYear(metaclass=PoolMeta):
                 ])
         blockers.append((50, 'pos_sessions',
                 gettext('ptce_sectors.msg_blocker_pos_sessions'),
-                [s.rec_name for s in sessions]))
+                sessions))
         points = {s.point for s in Sale.search([
                     ('company', '=', self.company.id),
                     ('date', '>=', self.start_date),
@@ -201,5 +201,5 @@ class FiscalYear(metaclass=PoolMeta):
                     ])}
         blockers.append((60, 'pos_closings',
                 gettext('ptce_sectors.msg_blocker_pos_closings'),
-                sorted(p.rec_name for p in points - closed)))
+                sorted(points - closed, key=lambda p: p.rec_name)))
         return blockers

@@ -177,6 +177,6 @@ class FiscalYear(metaclass=PoolMeta):
             self.start_date, self.end_date, company=self.company)
         blockers.append((70, 'rents',
                 gettext('ptce_spaces.msg_blocker_rents'),
-                [f'{lease.rec_name} {key:%d/%m/%Y}'
+                [(lease, f'{lease.rec_name} {key:%d/%m/%Y}')
                     for lease, key in missing]))
         return blockers
