@@ -63,6 +63,9 @@ class Booking(Workflow, ModelSQL, ModelView):
             ('confirmed', "Confirmed"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+    # the web client shows the key of a selection in a calendar
+    state_label = fields.Function(fields.Char("State"), 'get_state_label')
     calendar_color = fields.Function(
         fields.Char("Calendar Color"), 'get_calendar_color')
 
@@ -136,6 +139,9 @@ class Booking(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    def get_state_label(self, name):
+        return self.state_string
 
     def get_calendar_color(self, name):
         "Each room its colour in the calendar"

@@ -256,6 +256,8 @@ class PtceSpacesTestCase(
         booking.on_change_start_datetime()
         self.assertEqual(
             booking.end_datetime, start + datetime.timedelta(hours=5))
+        booking.state = 'confirmed'
+        self.assertEqual(booking.get_state_label('state_label'), "Confirmed")
 
 
 del ModuleTestCase
