@@ -395,6 +395,9 @@ class Availability(ModelSQL, ModelView):
     def get_space(self, name):
         return getattr(self.space, name)
 
+    def get_rec_name(self, name):
+        return self.space.rec_name
+
     @classmethod
     def get_availability(cls, records, names):
         Booking = Pool().get('ptce.booking')

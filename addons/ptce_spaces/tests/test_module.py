@@ -209,6 +209,8 @@ class PtceSpacesTestCase(
                 self.assertEqual(
                     [a.space for a in availabilities], [room, hall])
                 self.assertEqual(
+                    availabilities[0].rec_name, "S1 - Salle")
+                self.assertEqual(
                     [a.free_slots for a in availabilities], [
                         '08:00–09:00, 11:00–14:00, 17:00–20:00',
                         '02:00–12:30, 13:00–24:00'])
