@@ -14,12 +14,22 @@ from trytond.pyson import Eval
 from trytond.rpc import RPC
 from trytond.sql.functions import TSRange
 from trytond.sql.operators import RangeOverlap
+from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .exceptions import InvoicingError
 from .space import month_bounds
 
 _DRAFT = {'readonly': Eval('state') != 'draft'}
+# The states of the bookings that take the space: a draft is a request
+# that the space is held for until it is confirmed or cancelled.
+BUSY_STATES = ['draft', 'confirmed']
+# Background colours of the rooms in the calendar, by space
+CALENDAR_COLORS = [
+    '#1f77b4', '#2ca02c', '#d62728', '#9467bd', '#8c564b',
+    '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#ff7f0e',
+    ]
+DEFAULT_DURATION = datetime.timedelta(hours=1)
 
 
 class Booking(Workflow, ModelSQL, ModelView):
@@ -53,6 +63,11 @@ class Booking(Workflow, ModelSQL, ModelView):
             ('confirmed', "Confirmed"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+    # the web client shows the key of a selection in a calendar
+    state_label = fields.Function(fields.Char("State"), 'get_state_label')
+    calendar_color = fields.Function(
+        fields.Char("Calendar Color"), 'get_calendar_color')
 
     @classmethod
     def __setup__(cls):
@@ -124,6 +139,22 @@ class Booking(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'draft'
+
+    def get_state_label(self, name):
+        return self.state_string
+
+    def get_calendar_color(self, name):
+        "Each room its colour in the calendar"
+        if self.space:
+            return CALENDAR_COLORS[self.space.id % len(CALENDAR_COLORS)]
+
+    @fields.depends('start_datetime', 'end_datetime')
+    def on_change_start_datetime(self):
+        # A slot clicked in the calendar gives only the start
+        if self.start_datetime and (
+                not self.end_datetime
+                or self.end_datetime <= self.start_datetime):
+            self.end_datetime = self.start_datetime + DEFAULT_DURATION
 
     def get_rec_name(self, name):
         return '%s %s' % (
@@ -252,3 +283,163 @@ class Booking(Workflow, ModelSQL, ModelView):
                 by_id[line.origin.id].invoice_line = line
         cls.save(bookings)
         return invoices
+
+    @classmethod
+    def free_slots(cls, spaces, date):
+        """The free periods of the spaces on date: {space id: [(start,
+        end)]}, naive datetimes in the timezone of the space's company.
+
+        A space is free between its opening and closing times (the whole
+        day without them) where no draft or confirmed booking takes it."""
+        result = {}
+        bounds = {}
+        for space in spaces:
+            zone = tz.get_tzinfo(space.company.timezone or 'UTC')
+            opening = datetime.datetime.combine(
+                date, space.opening_time or datetime.time())
+            if space.closing_time:
+                closing = datetime.datetime.combine(date, space.closing_time)
+            else:
+                closing = datetime.datetime.combine(
+                    date + datetime.timedelta(1), datetime.time())
+            bounds[space.id] = (zone, opening, closing)
+            result[space.id] = []
+        if not bounds:
+            return result
+        # bookings are stored in UTC: the widest local day in UTC
+        day_start = min(
+            o.replace(tzinfo=z).astimezone(tz.UTC).replace(tzinfo=None)
+            for z, o, _ in bounds.values())
+        day_end = max(
+            c.replace(tzinfo=z).astimezone(tz.UTC).replace(tzinfo=None)
+            for z, _, c in bounds.values())
+        busy = {i: [] for i in bounds}
+        for booking in cls.search([
+                    ('space', 'in', list(bounds)),
+                    ('state', 'in', BUSY_STATES),
+                    ('start_datetime', '<', day_end),
+                    ('end_datetime', '>', day_start),
+                    ], order=[('start_datetime', 'ASC')]):
+            zone = bounds[booking.space.id][0]
+
+            def local(value):
+                return value.replace(tzinfo=tz.UTC).astimezone(
+                    zone).replace(tzinfo=None)
+            busy[booking.space.id].append(
+                (local(booking.start_datetime), local(booking.end_datetime)))
+        for space_id, (_, opening, closing) in bounds.items():
+            cursor = opening
+            for start, end in sorted(busy[space_id]):
+                if start > cursor:
+                    result[space_id].append((cursor, min(start, closing)))
+                cursor = max(cursor, end)
+                if cursor >= closing:
+                    break
+            if cursor < closing:
+                result[space_id].append((cursor, closing))
+        return result
+
+
+class Availability(ModelSQL, ModelView):
+    "Free periods of one bookable space on the day of the context"
+    __name__ = 'ptce.space.availability'
+    __string__ = "Room Availability"
+
+    space = fields.Many2One(
+        'ptce.space', "Space", readonly=True, required=True)
+    company = fields.Many2One('company.company', "Company", readonly=True)
+    opening_time = fields.Function(
+        fields.Time("Opening Time"), 'get_space')
+    closing_time = fields.Function(
+        fields.Time("Closing Time"), 'get_space')
+    free_slots = fields.Function(
+        fields.Char("Free Slots",
+            help="The free periods of the day, between the opening and "
+            "the closing of the space, outside its draft and confirmed "
+            "bookings."),
+        'get_availability')
+    free_time = fields.Function(
+        fields.TimeDelta("Free Time"), 'get_availability')
+    free = fields.Function(
+        fields.Boolean("Free", help="The space has a free period that day."),
+        'get_availability', searcher='search_free')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('space')
+        cls._order = [('space', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        Space = Pool().get('ptce.space')
+        space = Space.__table__()
+        return space.select(
+            space.id.as_('id'),
+            space.create_uid.as_('create_uid'),
+            space.create_date.as_('create_date'),
+            space.write_uid.as_('write_uid'),
+            space.write_date.as_('write_date'),
+            space.id.as_('space'),
+            space.company.as_('company'),
+            where=(space.active == True)  # noqa: E712
+            & (space.bookable == True))  # noqa: E712
+
+    @staticmethod
+    def _date():
+        date = Transaction().context.get('date')
+        if isinstance(date, str):
+            date = datetime.date.fromisoformat(date)
+        return date or Pool().get('ir.date').today()
+
+    def get_space(self, name):
+        return getattr(self.space, name)
+
+    def get_rec_name(self, name):
+        return self.space.rec_name
+
+    @classmethod
+    def get_availability(cls, records, names):
+        Booking = Pool().get('ptce.booking')
+        slots = Booking.free_slots([r.space for r in records], cls._date())
+        result = {n: {} for n in names}
+        for record in records:
+            free = slots[record.space.id]
+            values = {
+                'free_slots': ', '.join(
+                    '%s–%s' % (s.strftime('%H:%M'), (
+                            '24:00' if e.time() == datetime.time()
+                            else e.strftime('%H:%M')))
+                    for s, e in free),
+                'free_time': sum(
+                    (e - s for s, e in free), datetime.timedelta()),
+                'free': bool(free),
+                }
+            for name in names:
+                result[name][record.id] = values[name]
+        return result
+
+    @classmethod
+    def search_free(cls, name, clause):
+        pool = Pool()
+        Space = pool.get('ptce.space')
+        Booking = pool.get('ptce.booking')
+        _, operator, value = clause
+        spaces = Space.search([('bookable', '=', True)])
+        slots = Booking.free_slots(spaces, cls._date())
+        free = [i for i, s in slots.items() if s]
+        if (operator == '=') == bool(value):
+            return [('space', 'in', free)]
+        return [('space', 'not in', free)]
+
+
+class AvailabilityContext(ModelView):
+    "Day of the availability"
+    __name__ = 'ptce.space.availability.context'
+    __string__ = "Room Availability Context"
+
+    date = fields.Date("Date", required=True)
+
+    @staticmethod
+    def default_date():
+        return Pool().get('ir.date').today()

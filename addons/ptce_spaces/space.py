@@ -83,6 +83,19 @@ class Space(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
         "Day Price", digits=(16, 2),
         states={'invisible': ~Eval('bookable')},
         help="Price excluding tax of a booking of 8 hours or more.")
+    opening_time = fields.Time(
+        "Opening Time",
+        states={'invisible': ~Eval('bookable')},
+        help="From when the space can be booked each day (local time); "
+        "empty: from midnight.")
+    closing_time = fields.Time(
+        "Closing Time",
+        domain=[If(Eval('opening_time') & Eval('closing_time'),
+                ('closing_time', '>', Eval('opening_time')),
+                ())],
+        states={'invisible': ~Eval('bookable')},
+        help="Until when the space can be booked each day (local time); "
+        "empty: until midnight.")
 
     @classmethod
     def __setup__(cls):
@@ -120,7 +133,6 @@ class Space(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.name}'
-
 
     def booking_price(self, start, end):
         "Price of a booking from start to end (datetimes)"
