@@ -103,7 +103,7 @@ def customer(name, france=None, siren=None, vat=None):
     return party
 
 
-def post_invoice(company, party, term, lines):
+def post_invoice(company, party, term, lines, post=True):
     """Post a customer invoice of lines (description, quantity, unit price,
     taxes)"""
     pool = Pool()
@@ -127,7 +127,8 @@ def post_invoice(company, party, term, lines):
                     'account': revenue.id, 'taxes': [t.id for t in taxes],
                     } for description, quantity, price, taxes in lines])
         invoice.save()
-        Invoice.post([invoice])
+        if post:
+            Invoice.post([invoice])
     return invoice
 
 
@@ -452,6 +453,14 @@ class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
         text = ' '.join(PdfReader(io.BytesIO(cached)).pages[0]
             .extract_text().split())
         self.assertIn(f"Facture N° {invoice.number}", text)
+
+        draft = post_invoice(company, party, term, [
+                ("Loyer décembre 2026", 1, '375.00', [vat20])], post=False)
+        extension, content, _, _ = InvoiceReport.execute([draft.id], {})
+        text = ' '.join(PdfReader(io.BytesIO(bytes(content))).pages[0]
+            .extract_text().split())
+        self.assertIn("Facture Pro forma", text)
+        self.assertIsNone(Invoice(draft.id).invoice_report_cache)
 
 
 del ModuleTestCase
