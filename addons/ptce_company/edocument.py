@@ -270,8 +270,9 @@ class Invoice(metaclass=PoolMeta):
                 means.append(
                     (code, numbers[0].number_compact, bic, None, None))
             elif code == '59':
+                # account_payment_sepa's reception direct debit
                 mandate = getattr(instrument, 'sepa_mandate', None)
-                number = getattr(instrument, 'account_number', None)
+                number = mandate.account_number if mandate else None
                 means.append((code, None, None,
                         number.number_compact if number else None,
                         mandate.identification if mandate else None))

@@ -74,6 +74,7 @@ class InvoiceReport(DocumentReport, metaclass=PoolMeta):
         Lang = pool.get('ir.lang')
         Address = pool.get('party.address')
         Company = pool.get('company.company')
+        EInvoice = pool.get('edocument.uncefact.invoice')
         context = super().get_context(records, header, data)
         invoice = context['invoice']
         company = invoice.company
@@ -112,6 +113,8 @@ class InvoiceReport(DocumentReport, metaclass=PoolMeta):
             (l.maturity_date, (l.amount_second_currency
                     or (l.debit - l.credit)) * sign)
             for l in invoice.lines_to_pay if l.maturity_date)
+        context['payment_means'] = EInvoice(
+            invoice.id).facturx_payment_means
         context['vat_mentions'] = cls._vat_mentions(invoice)
         context['payment_mentions'] = company.get_payment_mentions()
         return context
@@ -122,7 +125,8 @@ class InvoiceReport(DocumentReport, metaclass=PoolMeta):
         identifiers = [invoice.party_tax_identifier] + list(
             invoice.party.identifiers)
         for identifier in identifiers:
-            if identifier and identifier.type.endswith('_vat'):
+            if (identifier and identifier.type
+                    and identifier.type.endswith('_vat')):
                 return identifier.code
 
     @staticmethod
@@ -137,8 +141,12 @@ class InvoiceReport(DocumentReport, metaclass=PoolMeta):
         lines = []
         for line in invoice.lines:
             if line.type == 'line':
+                # The computed taxes: a tax of the line may be a parent
+                # (account_fr's) whose children bear the rates
+                taxes = [t.tax for t in line.invoice_taxes or []
+                    if t.tax] or line.taxes
                 taxes = ', '.join(
-                    cls._tax_label(t) for t in line.taxes) or "Exonéré"
+                    cls._tax_label(t) for t in taxes) or "Exonéré"
                 lines.append(DocumentLine(
                         'line', line.description or (
                             line.product.rec_name if line.product else ''),

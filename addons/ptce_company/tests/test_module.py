@@ -35,8 +35,9 @@ INVOICE_DATE = dt.date(2026, 11, 2)
 
 def setup_invoicing():
     """Les Ateliers in euros, with SIREN, VAT number and RCS city, a chart
-    with a 20 % VAT (UN/ECE codes set) and a 5.5 % VAT (without: as
-    account_fr's), the fiscal year of INVOICE_DATE and a 30-day term"""
+    with a 20 % VAT (UN/ECE codes set) and a reduced VAT whose child is
+    5.5 % (without codes: as account_fr's), the fiscal year of INVOICE_DATE
+    and a 30-day term"""
     pool = Pool()
     Country = pool.get('country.country')
     Party = pool.get('party.party')
@@ -71,10 +72,16 @@ def setup_invoicing():
         vat20.unece_code = 'VAT'
         vat20.unece_category_code = 'S'
         vat20.save()
+        # As account_fr's: a parent without rate, the rate on its child
         vat55, = Tax.copy([vat20], default={
-                'name': "5.5% VAT", 'description': "5.5% VAT",
-                'rate': Decimal('0.055'), 'unece_code': None,
+                'name': "Reduced VAT", 'description': "Reduced VAT",
+                'type': 'none', 'rate': None, 'invoice_account': None,
+                'credit_note_account': None, 'unece_code': None,
                 'unece_category_code': None})
+        Tax.copy([vat20], default={
+                'name': "5.5% VAT", 'description': "5.5% VAT",
+                'rate': Decimal('0.055'), 'parent': vat55.id,
+                'unece_code': None, 'unece_category_code': None})
         term = PaymentTerm(name="30 jours", lines=[{
                     'type': 'remainder',
                     'relativedeltas': [{'days': 30}]}])
@@ -380,6 +387,7 @@ class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertIsNone(buyer.find('ram:SpecifiedTaxRegistration', NS))
         self.assertMentions(text)
         for mention in ["Jeanne Martin", "2 PLACE JEAN JAURÈS",
+                "Repas 2 12,50 € 5,5 % 25,00 €",
                 "TVA 5,5 % sur 25,00 € 1,38 €",
                 "TVA 20 % sur 46,00 € 9,20 €", "Total TTC 81,58 €"]:
             self.assertIn(mention, text)
