@@ -51,6 +51,10 @@ class Invoice(metaclass=PoolMeta):
         """Factur-X PDF: the invoice's PDF with the CII XML embedded, the XML
         validated against the official schemas by the factur-x library."""
         import facturx
+        if self.type != 'out' or self.state not in {'posted', 'paid'}:
+            raise FacturXError(gettext(
+                    'ptce_company.msg_facturx_not_posted',
+                    invoice=self.rec_name))
         xml = self.get_facturx_xml()
         try:
             facturx.xml_check_xsd(xml, flavor='factur-x', level='en16931')

@@ -23,6 +23,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from ..exceptions import FacturXError
 from .facturx_check import check_schematron
 
 NS = {
@@ -469,6 +470,8 @@ class PtceCompanyTestCase(CompanyTestMixin, ModuleTestCase):
             .extract_text().split())
         self.assertIn("Facture Pro forma", text)
         self.assertIsNone(Invoice(draft.id).invoice_report_cache)
+        with self.assertRaises(FacturXError):
+            draft.get_facturx()
 
 
 del ModuleTestCase
