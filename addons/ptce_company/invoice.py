@@ -1,134 +1,60 @@
 # This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""Factur-X (EN 16931) for every customer invoice of the company, whichever
-module made it: rents, bookings, sales."""
-from lxml import etree
+"""The customer invoice as a French document: the PDF printed by the
+stock "Invoice" action (an HTML template rendered by WeasyPrint, with the
+mentions the law requires), and its Factur-X (EN 16931): that same PDF with
+the Cross Industry Invoice embedded, for every customer invoice of the
+company whichever module made it: rents, bookings, sales."""
+from collections import namedtuple
+from decimal import Decimal
+
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.tools import slugify
 from trytond.transaction import Transaction
 
+from .edocument import EXEMPTION_REASON, FACTURX_TEMPLATE
 from .exceptions import FacturXError
+from .report import DocumentReport
 
-# Children of a postal address that the Factur-X schema accepts, in order
-FACTURX_ADDRESS = {
-    'PostcodeCode', 'LineOne', 'LineTwo', 'LineThree', 'CityName',
-    'CountryID', 'CountrySubDivisionName'}
-# Elements of the stock CII (UN/CEFACT D16B) that the Factur-X EN 16931
-# schema, a subset of it, refuses: (parent, child)
-FACTURX_REMOVE = [
-    ('ApplicableHeaderTradeSettlement', 'InvoiceDateTime'),
-    ('SpecifiedTradePaymentTerms', 'PartialPaymentAmount'),
-    ]
-# EN 16931 ("comfort") profile of Factur-X
-FACTURX_GUIDELINE = 'urn:cen.eu:en16931:2017'
-NS = {
-    'rsm': 'urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100',
-    'ram': 'urn:un:unece:uncefact:data:standard:'
-    'ReusableAggregateBusinessInformationEntity:100',
-    }
+DocumentLine = namedtuple('DocumentLine', [
+        'type', 'description', 'quantity', 'unit', 'unit_price', 'taxes',
+        'amount'])
+DocumentTax = namedtuple('DocumentTax', ['label', 'base', 'amount'])
 
 
 class Invoice(metaclass=PoolMeta):
     __name__ = 'account.invoice'
 
     def get_facturx_xml(self):
-        """The Cross Industry Invoice of the stock edocument_uncefact
-        module, with the Factur-X EN 16931 guideline in its context."""
+        """The Cross Industry Invoice of the invoice, Factur-X profile
+        EN 16931 (edocument.uncefact.invoice of ptce_company)"""
         EInvoice = Pool().get('edocument.uncefact.invoice')
-        tree = etree.fromstring(EInvoice(self).render('16B-CII'))
-        context = tree.find('rsm:ExchangedDocumentContext', NS)
-        if context.find(
-                'ram:GuidelineSpecifiedDocumentContextParameter',
-                NS) is None:
-            parameter = etree.SubElement(
-                context, '{%s}GuidelineSpecifiedDocumentContextParameter'
-                % NS['ram'])
-            etree.SubElement(
-                parameter, '{%s}ID' % NS['ram']).text = FACTURX_GUIDELINE
-        ram = '{%s}' % NS['ram']
-        for address in tree.iter(ram + 'PostalTradeAddress'):
-            for child in list(address):
-                if etree.QName(child).localname not in FACTURX_ADDRESS:
-                    address.remove(child)
-        for organization in tree.iter(ram + 'SpecifiedLegalOrganization'):
-            if not len(organization):
-                organization.getparent().remove(organization)
-        for parent_name, child_name in FACTURX_REMOVE:
-            for parent in tree.iter(ram + parent_name):
-                for child in parent.findall(ram + child_name):
-                    parent.remove(child)
-        return etree.tostring(
-            tree, xml_declaration=True, encoding='UTF-8')
+        return EInvoice(self).render(FACTURX_TEMPLATE)
 
     def get_facturx_visual(self):
-        """A plain PDF carrying the human-readable content of the invoice
-        (LibreOffice, which converts the stock ODT report, is not
-        available)."""
-        from fpdf import FPDF
-
-        def text(value):
-            return str(value or '').replace('\u202f', ' ').replace(
-                '\u2019', "'").encode('latin-1', 'replace').decode('latin-1')
-
-        currency = self.currency.code
-        pdf = FPDF()
-        pdf.set_title(text(self.number))
-        pdf.add_page()
-        pdf.set_font('Helvetica', 'B', 14)
-        pdf.cell(0, 8, text(self.company.rec_name), new_x='LMARGIN',
-            new_y='NEXT')
-        pdf.set_font('Helvetica', '', 10)
-        address = self.company.party.address_get()
-        if address:
-            for line in address.full_address.splitlines():
-                pdf.cell(0, 5, text(line), new_x='LMARGIN', new_y='NEXT')
-        pdf.ln(6)
-        pdf.set_font('Helvetica', 'B', 12)
-        pdf.cell(0, 7, text('Facture %s du %s' % (
-                    self.number, self.invoice_date.strftime('%d/%m/%Y'))),
-            new_x='LMARGIN', new_y='NEXT')
-        pdf.set_font('Helvetica', '', 10)
-        pdf.cell(0, 5, text('Client : %s' % self.party.rec_name),
-            new_x='LMARGIN', new_y='NEXT')
-        if self.invoice_address:
-            for line in self.invoice_address.full_address.splitlines():
-                pdf.cell(0, 5, text(line), new_x='LMARGIN', new_y='NEXT')
-        if self.description:
-            pdf.cell(0, 5, text(self.description), new_x='LMARGIN',
-                new_y='NEXT')
-        pdf.ln(4)
-        for line in self.lines:
-            if line.type != 'line':
-                continue
-            pdf.cell(150, 6, text(line.description), border=1)
-            pdf.cell(0, 6, text('%.2f %s' % (line.amount, currency)),
-                border=1, align='R', new_x='LMARGIN', new_y='NEXT')
-        pdf.ln(2)
-        for label, amount in [
-                ('Total HT', self.untaxed_amount),
-                ('TVA', self.tax_amount),
-                ('Total TTC', self.total_amount)]:
-            pdf.cell(150, 6, text(label), align='R')
-            pdf.cell(0, 6, text('%.2f %s' % (amount, currency)),
-                align='R', new_x='LMARGIN', new_y='NEXT')
-        if self.payment_term_date or self.lines_to_pay:
-            maturity = min(
-                (l.maturity_date for l in self.lines_to_pay
-                    if l.maturity_date), default=None)
-            if maturity:
-                pdf.ln(2)
-                pdf.cell(0, 5, text(
-                        "Échéance : %s" % maturity.strftime('%d/%m/%Y')),
-                    new_x='LMARGIN', new_y='NEXT')
-        return bytes(pdf.output())
+        """The PDF of the invoice: the stock "Invoice" report, from its
+        cache once the invoice is posted, so that the Factur-X shows what
+        was issued"""
+        InvoiceReport = Pool().get('account.invoice', type='report')
+        extension, content, _, _ = InvoiceReport.execute([self.id], {})
+        if extension != 'pdf':
+            # An invoice printed before ptce_company made the report a PDF
+            raise FacturXError(gettext(
+                    'ptce_company.msg_facturx_report_format',
+                    invoice=self.rec_name, format=extension))
+        return bytes(content)
 
     def get_facturx(self):
-        """Factur-X PDF: the visual PDF with the CII XML embedded, the XML
+        """Factur-X PDF: the invoice's PDF with the CII XML embedded, the XML
         validated against the official schemas by the factur-x library."""
         import facturx
+        if self.type != 'out' or self.state not in {'posted', 'paid'}:
+            raise FacturXError(gettext(
+                    'ptce_company.msg_facturx_not_posted',
+                    invoice=self.rec_name))
         xml = self.get_facturx_xml()
         try:
             facturx.xml_check_xsd(xml, flavor='factur-x', level='en16931')
@@ -139,6 +65,138 @@ class Invoice(metaclass=PoolMeta):
         return facturx.generate_from_binary(
             self.get_facturx_visual(), xml, flavor='factur-x',
             level='en16931', check_xsd=True, lang='fr-FR')
+
+
+class InvoiceReport(DocumentReport, metaclass=PoolMeta):
+    """The stock "Invoice" report rendered from report/invoice.html to PDF
+    (invoice.xml points the stock action at it)"""
+    __name__ = 'account.invoice'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Address = pool.get('party.address')
+        Company = pool.get('company.company')
+        EInvoice = pool.get('edocument.uncefact.invoice')
+        context = super().get_context(records, header, data)
+        invoice = context['invoice']
+        company = invoice.company
+        # The company of the invoice, not the user's
+        context['company'] = company
+        # The stock report's context (address_with_party) would put the
+        # company's name in its address line again
+        with Transaction().set_context(address_with_party=False):
+            context['legal_mentions'] = Company(
+                company.id).get_legal_mentions()
+        # The document is French whatever the language of the customer
+        context['lang'] = Lang.get('fr')
+        credit_note = invoice.type == 'out' and bool(invoice.lines) and all(
+            l.amount < 0 for l in invoice.lines if l.type == 'line')
+        sign = -1 if credit_note else 1
+        context['credit_note'] = credit_note
+        context['sign'] = sign
+        context['document_lines'] = cls._document_lines(invoice, sign)
+        context['document_taxes'] = cls._document_taxes(invoice, sign)
+        context['preceding_invoices'] = sorted({
+                l.origin.invoice.number for l in invoice.lines
+                if l.origin and l.origin.__name__ == 'account.invoice.line'
+                and l.origin.invoice.number})
+        with Transaction().set_context(address_with_party=False):
+            context['customer_address'] = (
+                Address(invoice.invoice_address.id).full_address
+                if invoice.invoice_address else '')
+            company_address = company.party.address_get()
+            context['company_address'] = (
+                Address(company_address.id).full_address
+                if company_address else '')
+        context['customer_siren'] = (
+            invoice.party.siren.code if invoice.party.siren else None)
+        context['customer_vat'] = cls._vat_number(invoice)
+        context['due_dates'] = sorted(
+            (l.maturity_date, (l.amount_second_currency
+                    or (l.debit - l.credit)) * sign)
+            for l in invoice.lines_to_pay if l.maturity_date)
+        context['payment_means'] = EInvoice(
+            invoice.id).facturx_payment_means
+        context['vat_mentions'] = cls._vat_mentions(invoice)
+        context['payment_mentions'] = company.get_payment_mentions()
+        return context
+
+    @staticmethod
+    def _vat_number(invoice):
+        "The customer's intra-community VAT number, if known"
+        identifiers = [invoice.party_tax_identifier] + list(
+            invoice.party.identifiers)
+        for identifier in identifiers:
+            if (identifier and identifier.type
+                    and identifier.type.endswith('_vat')):
+                return identifier.code
+
+    @staticmethod
+    def _tax_label(tax):
+        if tax.type == 'percentage':
+            rate = (tax.rate * 100).normalize()
+            return "%s %%" % format(rate, 'f').replace('.', ',')
+        return tax.description or tax.name
+
+    @classmethod
+    def _document_lines(cls, invoice, sign):
+        lines = []
+        for line in invoice.lines:
+            if line.type == 'line':
+                # The computed taxes: a tax of the line may be a parent
+                # (account_fr's) whose children bear the rates
+                taxes = [t.tax for t in line.invoice_taxes or []
+                    if t.tax] or line.taxes
+                taxes = ', '.join(
+                    cls._tax_label(t) for t in taxes) or "Exonéré"
+                lines.append(DocumentLine(
+                        'line', line.description or (
+                            line.product.rec_name if line.product else ''),
+                        Decimal(str(line.quantity)) * sign,
+                        line.unit.symbol if line.unit else '',
+                        line.unit_price, taxes, line.amount * sign))
+            elif line.type == 'subtotal':
+                lines.append(DocumentLine(
+                        'subtotal', line.description, None, None, None,
+                        None, line.amount * sign))
+            else:
+                lines.append(DocumentLine(
+                        line.type, line.description, None, None, None,
+                        None, None))
+        return lines
+
+    @classmethod
+    def _document_taxes(cls, invoice, sign):
+        "The VAT per rate, and the exempt base if some lines bear no tax"
+        taxes = {}
+        for tax in invoice.taxes:
+            label = "TVA %s" % cls._tax_label(tax.tax) if tax.tax else (
+                tax.description)
+            base, amount = taxes.get(label, (0, 0))
+            taxes[label] = (base + tax.base, amount + tax.amount)
+        exempt = sum(l.amount for l in invoice.lines
+            if l.type == 'line' and not l.taxes)
+        result = [DocumentTax(label, base * sign, amount * sign)
+            for label, (base, amount) in taxes.items()]
+        if exempt:
+            result.append(DocumentTax(
+                    "Exonéré de TVA", exempt * sign, Decimal(0)))
+        return result
+
+    @staticmethod
+    def _vat_mentions(invoice):
+        """The legal notices of the taxes and the exemption of the lines
+        without tax (CGI annex II art. 242 nonies A)"""
+        mentions = []
+        if any(l.type == 'line' and not l.taxes for l in invoice.lines):
+            mentions.append(EXEMPTION_REASON + ".")
+        for tax in invoice.taxes:
+            notice = tax.tax.legal_notice if tax.tax else None
+            if notice and notice not in mentions:
+                mentions.append(notice)
+        return mentions
 
 
 class FacturX(Report):
