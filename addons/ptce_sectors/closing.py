@@ -22,7 +22,6 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
@@ -31,6 +30,7 @@ from ptce_company.spreadsheet import csv_value
 
 from . import seal
 from .exceptions import ClosingError, InalterabilityError
+from .report import FrenchDocumentReport
 from .sale_point import (
     CHAIN_VERSION,
     GENESIS_HASH,
@@ -599,13 +599,23 @@ class Closing(ModelSQL, ModelView):
         pass
 
 
-class ZReport(Report):
+class ZReport(FrenchDocumentReport):
+    """Ticket Z: the printed closing of a point of sale (BOI-TVA-DECLA-
+    30-10-30): the company, the till, the closing's number, period, date
+    and time, totals by payment method and by VAT rate, number of sales,
+    perpetual grand total and the closing's signature"""
     __name__ = 'ptce.pos.closing.z_report'
 
     @classmethod
     def get_context(cls, records, header, data):
         context = super().get_context(records, header, data)
         context['summaries'] = {r.id: r.get_z_report() for r in records}
+        context['now'] = datetime.datetime.now()
+        context['closing_types'] = {
+            'day': "journalière",
+            'month': "mensuelle",
+            'year': "annuelle",
+            }
         return context
 
 

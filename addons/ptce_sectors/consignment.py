@@ -13,11 +13,11 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateAction, StateView, Wizard
 
 from .exceptions import ConsignmentError
+from .report import FrenchDocumentReport
 
 
 def split_commission(untaxed, rate):
@@ -308,8 +308,51 @@ class SettlementLine(ModelSQL, ModelView):
         return self.settlement.company.currency.id
 
 
-class SettlementReport(Report):
+class SettlementReport(FrenchDocumentReport):
+    """Relevé de dépôt-vente: for the depositor, the depositor's items sold
+    in the period, their prices, the cooperative's commission and the
+    amount owed to the depositor"""
     __name__ = 'ptce.consignment.settlement.report'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['statements'] = {
+            s.id: cls.settlement_values(s) for s in records}
+        return context
+
+    @classmethod
+    def settlement_values(cls, settlement):
+        depositor = settlement.depositor
+        address = depositor.address_get()
+        lines = [
+            l.strip() for l in (address.full_address if address else '')
+            .splitlines() if l.strip() and l.strip() != depositor.name]
+        identifier = depositor.tax_identifier
+        siren = getattr(depositor, 'siren', None)
+        currency = settlement.currency
+        items = []
+        for line in settlement.lines:
+            sale_line = line.sale_line
+            items.append({
+                    'date': line.date,
+                    'product': line.product.rec_name,
+                    'quantity': line.quantity,
+                    # the price of the item as sold, taxes included
+                    'unit_price': sale_line.unit_gross_price,
+                    'amount': line.amount,
+                    'commission': line.commission,
+                    'share': line.share,
+                    })
+        return {
+            'depositor': depositor.full_name or depositor.name,
+            'address': lines,
+            'siren': siren.code if siren else None,
+            'vat_number': identifier.code if identifier else None,
+            'rate': settlement.agreement.commission_rate * 100,
+            'items': items,
+            'currency': currency,
+            }
 
 
 class SettleStart(ModelView):

@@ -43,3 +43,7 @@ class SpaceValidationError(ValidationError):
 
 class ReceiptError(UserError):
     pass
+
+
+class RentDocumentError(UserError):
+    pass
