@@ -255,7 +255,7 @@ def write_workbook(path, company, year, figures, grants, funder=None):
         if indicator.estimate:
             name += (" — estimation (tickets de caisse et billets les jours "
                 "sans comptage)")
-        number_format = FORMATS.get(indicator.unit, '#,##0.##')
+        number_format = FORMATS.get(indicator.unit, 'General')
         names = sector_names if indicator.by_sector else None
         for key in sorted(indicator.series):
             series = indicator.series[key]
