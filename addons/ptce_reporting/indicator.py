@@ -169,12 +169,15 @@ class Series:
 
 
 class Figure:
-    "An indicator computed for a year: series by key"
+    """An indicator computed for a year: series by key. by_sector: the keys
+    are the codes of the sectors (analytic accounts of the company's sector
+    axis), '' for the figures without sector."""
 
-    def __init__(self, code, name, unit, estimate=False):
+    def __init__(self, code, name, unit, estimate=False, by_sector=False):
         self.code, self.name, self.unit = code, name, unit
         self.series = defaultdict(Series)
         self.estimate = estimate
+        self.by_sector = by_sector
 
     def total(self, previous=False):
         return sum((s.previous if previous else s.total
@@ -360,11 +363,12 @@ class Indicator(Model):
         return result
 
     @classmethod
-    def figure(cls, code, estimate=False):
+    def figure(cls, code, estimate=False, by_sector=False):
         "A new Figure of the indicator code, named from the registry"
         for _, code_, name, unit in cls._indicators():
             if code_ == code:
-                return Figure(code, name, unit, estimate=estimate)
+                return Figure(code, name, unit, estimate=estimate,
+                    by_sector=by_sector)
         raise KeyError(code)
 
     @staticmethod
@@ -381,7 +385,8 @@ class Indicator(Model):
     @classmethod
     def compute_revenue(cls, company, year):
         "Revenue per sector (see _revenue)"
-        return _revenue(company, year, cls.figure('REVENUE'))
+        return _revenue(
+            company, year, cls.figure('REVENUE', by_sector=True))
 
     @classmethod
     def _ledger_sums(cls, company, year, patterns):
@@ -453,9 +458,10 @@ class Indicator(Model):
         return [indicator]
 
     @classmethod
-    def compute_grants(cls, company, year):
+    def compute_grants(cls, company, year, funder=None):
         """Grants awarded (award date), received (instalments), spent
-        (analytic)"""
+        (analytic); of the grants of funder only when given (the figures of
+        a funder's pack)."""
         pool = Pool()
         Grant = pool.get('ptce.grant')
         Instalment = pool.get('ptce.grant.instalment')
@@ -466,23 +472,25 @@ class Indicator(Model):
         cursor = Transaction().connection.cursor()
         indicator = cls.figure('GRANTS')
         digits = company.currency.digits
+        grants = grant.company == company.id
+        if funder:
+            grants &= grant.funder == funder.id
         fill(indicator, monthly(cursor, grant, grant.award_date,
                 Literal('awarded'), [Sum(grant.amount)],
-                (grant.company == company.id)
-                & (grant.state != 'requested'),
+                grants & (grant.state != 'requested'),
                 year, digits=digits), year)
         fill(indicator, monthly(cursor,
                 instalment.join(grant,
                     condition=instalment.grant == grant.id),
                 instalment.date, Literal('received'),
                 [Sum(instalment.amount)],
-                grant.company == company.id, year, digits=digits), year)
+                grants, year, digits=digits), year)
         fill(indicator, monthly(cursor,
                 line.join(grant,
                     condition=line.account == grant.analytic_account),
                 line.date, Literal('spent'),
                 [Sum(Coalesce(line.debit, 0) - Coalesce(line.credit, 0))],
-                (grant.company == company.id)
+                grants
                 & (line.date >= grant.start_date)
                 & (line.date <= grant.end_date), year, digits=digits), year)
         return [indicator]
@@ -498,7 +506,7 @@ class Indicator(Model):
         cursor = Transaction().connection.cursor()
         query = activity.join(analytic, 'LEFT',
             condition=activity.sector == analytic.id)
-        indicator = cls.figure('ACTIVITIES')
+        indicator = cls.figure('ACTIVITIES', by_sector=True)
         fill(indicator, monthly(cursor, query, activity.start_date,
                 analytic.code, [Count(activity.id)],
                 activity.company == company.id, year), year)
@@ -585,6 +593,10 @@ class IndicatorValue(ModelSQL, ModelView):
     year = fields.Integer("Year", required=True, readonly=True)
     key = fields.Char("Key", readonly=True,
         help="Sector, contract type, college... the figure is about.")
+    sector = fields.Many2One(
+        'analytic_account.account', "Sector", readonly=True,
+        help="The sector (filière) of the figure, for the indicators split "
+        "by sector (revenue, new activities).")
     value = fields.Numeric("Value", digits=(16, 2), readonly=True)
     previous_value = fields.Numeric(
         "Previous Year", digits=(16, 2), readonly=True,
@@ -613,17 +625,23 @@ class IndicatorValue(ModelSQL, ModelView):
         (these values feed the dashboard graphs)."""
         cls.delete(cls.search([
                     ('company', '=', company.id), ('year', '=', year)]))
+        pool = Pool()
+        Indicator = pool.get('ptce.indicator')
+        Analytic = pool.get('analytic_account.account')
         values = []
         # Stored with 2 digits; SQLite sums numerics as floats
         cent = Decimal('0.01')
-        Indicator = Pool().get('ptce.indicator')
+        sectors = {a.code: a for a in Analytic.search([
+                    ('company', '=', company.id), ('sector', '=', True),
+                    ('type', '=', 'normal')])}
         for indicator in Indicator.compute(company, year).values():
             for key, series in indicator.series.items():
+                sector = sectors.get(key) if indicator.by_sector else None
                 for month in range(12):
                     values.append(cls(company=company,
                             indicator=indicator.code,
                             date=datetime.date(year, month + 1, 1),
-                            year=year, key=key,
+                            year=year, key=key, sector=sector,
                             value=series.months[month].quantize(cent),
                             previous_value=series.previous_months[
                                 month].quantize(cent)))

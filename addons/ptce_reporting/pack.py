@@ -9,6 +9,7 @@ import datetime
 import os
 import shutil
 import tempfile
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
@@ -17,7 +18,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateView, Wizard
 
-from ptce_company.spreadsheet import xlsx_row
+from ptce_company.spreadsheet import strip_control, xlsx_row
 
 from . import indicator as indicators
 from .exceptions import ReportingError
@@ -55,6 +56,60 @@ KEYS = {
     'reuse': "réemploi", 'recycling': "recyclage", 'disposal': "élimination",
     'tickets': "billets vendus", 'loans': "prêts de matériel",
     }
+# The units of the registry (ptce.indicator._indicators) in the packs
+UNITS = {
+    'EUR': "€", '%': "%", 'count': "nombre", 'FTE': "ETP",
+    'visitors': "visiteurs par jour", 'kg': "kg",
+    }
+EUR = '#,##0.00 €'
+PERCENT = '0.0%'
+DATE = 'DD/MM/YYYY'
+FORMATS = {
+    'EUR': EUR, '%': PERCENT, 'count': '#,##0', 'FTE': '#,##0.00',
+    'visitors': '#,##0.0', 'kg': '#,##0.0',
+    }
+# The definitions of doc/indicators.rst, in French for the funders
+DEFINITIONS = {
+    'REVENUE': "Chiffre d'affaires hors taxes par filière : lignes "
+    "analytiques de l'axe « Filière » sur les comptes 70, écritures "
+    "validées ; sans la TVA ni les ventes en dépôt-vente (reversées au "
+    "déposant, compte 467).",
+    'SELF': "Produits propres (ventes, prestations, loyers : comptes 70) "
+    "divisés par les produits propres plus les subventions d'exploitation "
+    "(comptes 74).",
+    'GRANTS': "Subventions accordées (à la date d'attribution), encaissées "
+    "(versements) et dépensées (compte analytique de la subvention, sur sa "
+    "période) ; dans le dossier d'un financeur, ses seules subventions.",
+    'ACTIVITIES': "Activités inscrites au registre dont la date de début "
+    "tombe dans la période, par filière.",
+    'JOBS': "Emplois directs créés (date de début dans la période), en "
+    "effectif, par type de contrat (CDI, CDD, insertion, apprentissage, "
+    "autre).",
+    'JOBS_FTE': "Les mêmes emplois directs créés en équivalent temps plein, "
+    "par type de contrat.",
+    'VISITORS': "Moyenne des visiteurs par jour d'ouverture (comptages "
+    "journaliers de tous les sites) ; un jour sans comptage prend les "
+    "tickets de caisse et les billets des événements du jour, signalé "
+    "comme une estimation.",
+    'ASSOC': "Associés admis et non sortis à la fin de chaque mois : "
+    "total, personnes physiques, structures ; le chiffre de l'année est "
+    "celui de sa fin.",
+    'ASSOC_COLLEGE': "Les mêmes associés par collège de vote.",
+    'WASTE': "Kilogrammes collectés par la recyclerie, par flux, au mois "
+    "de l'apport.",
+    'WASTE_OUTCOME': "Kilogrammes par devenir des objets collectés : "
+    "réemploi (vendu, donné), recyclage, élimination.",
+    'WASTE_RATE': "Taux de réemploi, de recyclage et d'élimination : poids "
+    "de chaque devenir divisé par le poids collecté.",
+    'CULTURE': "Événements culturels tenus, billets vendus pour ces "
+    "événements (au mois de l'événement) et prêts de matériel (à leur "
+    "début).",
+    'RENTS': "Loyers facturés hors taxes : lignes des factures clients "
+    "validées issues des baux.",
+    'OCCUPANCY': "Taux d'occupation : m²·jours loués divisés par les "
+    "m²·jours disponibles des espaces actifs ; les jours d'un espace "
+    "partagé par plusieurs baux comptent une fois.",
+    }
 STATES = {
     'requested': "demandée", 'awarded': "accordée",
     'received': "versements en cours", 'justified': "justifiée",
@@ -78,13 +133,18 @@ def _grants(company, year, funder=None):
 def collect(company, year, funder=None):
     """The figures of the pack: indicators and grants; raises a French
     user error for a funder without grant in the year or a year without
-    data."""
+    data. The grants of a funder's pack are the funder's only: the grants
+    sheet and the GRANTS indicator (awarded, received, spent) alike."""
+    Indicator = Pool().get('ptce.indicator')
     grants = _grants(company, year, funder)
     if funder and not grants:
         raise ReportingError(gettext(
                 'ptce_reporting.msg_pack_no_grant',
                 funder=funder.rec_name, year=year))
     figures = indicators.compute(company, year)
+    if funder and 'GRANTS' in figures:
+        figure, = Indicator.compute_grants(company, year, funder=funder)
+        figures['GRANTS'] = figure
     if not grants and not any(
             s.total for i in figures.values() for s in i.series.values()):
         raise ReportingError(gettext(
@@ -92,7 +152,9 @@ def collect(company, year, funder=None):
     return figures, grants
 
 
-def _label(key):
+def _label(key, sector_names=None):
+    if sector_names is not None:
+        return sector_names.get(key, key) if key else KEYS['']
     return KEYS.get(key, key)
 
 
@@ -109,106 +171,206 @@ def _append(sheet, values):
     sheet.append(xlsx_row(values))
 
 
+def _number(value, unit=None):
+    "A figure as a spreadsheet number: percents as fractions (0.459)"
+    if value is None:
+        return None
+    if unit == '%':
+        # Divided as a Decimal: 2.7 % is 0.027, not 0.027000000000000003
+        return float(Decimal(value) / 100)
+    return float(value)
+
+
+def _header(sheet, values):
+    "Append the header row of a table: bold, frozen with the rows above"
+    from openpyxl.styles import Font
+    _append(sheet, values)
+    row = sheet.max_row
+    for cell in sheet[row]:
+        cell.font = Font(bold=True)
+    # A coordinate, not sheet.cell(): that would add an empty row
+    sheet.freeze_panes = f'A{row + 1}'
+    return row
+
+
+def _title(sheet, text):
+    from openpyxl.styles import Font
+    _append(sheet, [text])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
+
+
+def _format(sheet, formats, row=None):
+    "Number formats of the cells of row (the last one): {column: format}"
+    row = row or sheet.max_row
+    for column, number_format in formats.items():
+        sheet.cell(row, column).number_format = number_format
+
+
+def _widths(sheet, first_row=1, maximum=60):
+    """Width of each column from its longest value from first_row on (the
+    titles above span several columns)"""
+    widths = {}
+    for row in sheet.iter_rows(min_row=first_row):
+        for cell in row:
+            value = cell.value
+            if value is None:
+                continue
+            if isinstance(value, (datetime.date, datetime.datetime)):
+                length = 10
+            elif isinstance(value, (int, float)):
+                length = len(f'{value:,.2f}') + 2
+            else:
+                length = max(len(line) for line in str(value).split('\n'))
+            letter = cell.column_letter
+            widths[letter] = max(widths.get(letter, 0), length)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(
+            max(width + 2, 10), maximum)
+
+
+def definitions(figures):
+    """The rows of the Définitions sheet: (code, French name, unit,
+    definition) of each indicator of the pack, in the registry's order"""
+    return [(code, NAMES.get(code, figure.name),
+            UNITS.get(figure.unit, figure.unit), DEFINITIONS.get(code, ''))
+        for code, figure in figures.items()]
+
+
 def write_workbook(path, company, year, figures, grants, funder=None):
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    bold = Font(bold=True)
     workbook = Workbook()
+    sector_names = _sector_names(company)
 
     sheet = workbook.active
     sheet.title = "Indicateurs"
     title = f"{company.rec_name} — indicateurs {year}"
     if funder:
         title += f" — {funder.rec_name}"
-    _append(sheet, [title])
-    sheet['A1'].font = bold
-    _append(sheet, ["Code", "Indicateur", "Détail"] + MONTHS
+    _title(sheet, title)
+    _header(sheet, ["Code", "Indicateur", "Détail"] + MONTHS
         + [str(year), str(year - 1), "Évolution"])
-    for cell in sheet[2]:
-        cell.font = bold
+    sheet.freeze_panes = 'D3'
     for code, indicator in figures.items():
         name = NAMES.get(code, indicator.name)
         if indicator.estimate:
             name += (" — estimation (tickets de caisse et billets les jours "
                 "sans comptage)")
+        number_format = FORMATS.get(indicator.unit, 'General')
+        names = sector_names if indicator.by_sector else None
         for key in sorted(indicator.series):
             series = indicator.series[key]
-            _append(sheet, [code, name, _label(key)]
-                + [float(v) for v in series.months]
-                + [float(series.total), float(series.previous),
+            unit = indicator.unit
+            _append(sheet, [code, name, _label(key, names)]
+                + [_number(v, unit) for v in series.months]
+                + [_number(series.total, unit),
+                    _number(series.previous, unit),
                     _change(series.total, series.previous)])
-            sheet.cell(sheet.max_row, 18).number_format = '0.0%'
+            _format(sheet, {c: number_format for c in range(4, 18)})
+            _format(sheet, {18: PERCENT})
+    _widths(sheet, 2)
+    sheet.column_dimensions['B'].width = 40
 
     sheet = workbook.create_sheet("Budget vs réalisé")
-    _append(sheet, ["Compte rendu financier (Cerfa n° 15059)"])
-    sheet['A1'].font = bold
+    _title(sheet, "Compte rendu financier (Cerfa n° 15059)")
+    _header(sheet, ["Subvention", "Nature", "Détail", "Prévu", "Réalisé",
+            "Écart", "Réalisé / prévu"])
     for grant in grants:
-        _append(sheet, [])
-        _append(sheet, [f"{grant.funder.rec_name} — {grant.reference}",
-                grant.programme or ''])
-        sheet.cell(sheet.max_row, 1).font = bold
-        _append(sheet, ["Nature", "Détail", "Prévu", "Réalisé", "Écart",
-                "Réalisé / prévu"])
+        label = f"{grant.funder.rec_name} — {grant.reference}"
+        if grant.programme:
+            label += f" ({grant.programme})"
         for row in grant.budget_vs_actual():
-            _append(sheet, [row['nature'], row['description'],
+            _append(sheet, [label, row['nature'], row['description'],
                     float(row['planned']), float(row['actual']),
                     float(row['difference']),
                     float(row['percent']) / 100
                     if row['percent'] is not None else None])
-            sheet.cell(sheet.max_row, 6).number_format = '0.0%'
+            _format(sheet, {4: EUR, 5: EUR, 6: EUR, 7: PERCENT})
+    _widths(sheet, 2)
 
     sheet = workbook.create_sheet("Subventions")
-    _append(sheet, ["Financeur", "Référence", "Programme", "Début", "Fin",
+    _header(sheet, ["Financeur", "Référence", "Programme", "Début", "Fin",
             "Montant accordé", "Encaissé", "Dépensé", "État",
             "De minimis"])
-    for cell in sheet[1]:
-        cell.font = bold
+    amounts = {6: EUR, 7: EUR, 8: EUR}
     for grant in grants:
         _append(sheet, [grant.funder.rec_name, grant.reference,
                 grant.programme or '', grant.start_date, grant.end_date,
                 float(grant.amount), float(grant.received_amount),
                 float(grant.spent_amount), STATES[grant.state],
                 "oui" if grant.de_minimis else "non"])
+        _format(sheet, {4: DATE, 5: DATE, **amounts})
+    if grants:
+        from openpyxl.styles import Font
+        _append(sheet, ["Total", f"{len(grants)} subvention(s)", None,
+                None, None]
+            + [float(sum(getattr(g, n) for g in grants))
+                for n in ['amount', 'received_amount', 'spent_amount']])
+        _format(sheet, amounts)
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    _widths(sheet)
+
+    sheet = workbook.create_sheet("Versements")
+    _header(sheet, ["Date", "Financeur", "Subvention", "Libellé",
+            "Montant"])
+    for date, grant, instalment in sorted(
+            ((i.date, g, i) for g in grants for i in g.instalments),
+            key=lambda i: (i[0], i[1].id, i[2].id)):
+        _append(sheet, [date, grant.funder.rec_name, grant.reference,
+                instalment.description or '', float(instalment.amount)])
+        _format(sheet, {1: DATE, 5: EUR})
+    _widths(sheet)
 
     sheet = workbook.create_sheet("Filières")
-    _append(sheet, ["Filière"] + MONTHS + [str(year), str(year - 1)])
-    for cell in sheet[1]:
-        cell.font = bold
+    _header(sheet, ["Filière"] + MONTHS + [str(year), str(year - 1)])
     revenue = figures.get('REVENUE')
-    sector_names = _sector_names(company)
     if revenue:
         for key in sorted(revenue.series):
             series = revenue.series[key]
-            _append(sheet, [sector_names.get(key, key)]
+            _append(sheet, [_label(key, sector_names)]
                 + [float(v) for v in series.months]
                 + [float(series.total), float(series.previous)])
+            _format(sheet, {c: EUR for c in range(2, 16)})
+    _widths(sheet)
 
     occupancy = figures.get('OCCUPANCY')
     if occupancy:
         sheet = workbook.create_sheet("Espaces")
-        _append(sheet, ["Espaces"] + MONTHS + [str(year), str(year - 1)])
-        for cell in sheet[1]:
-            cell.font = bold
+        _header(sheet, ["Espaces"] + MONTHS + [str(year), str(year - 1)])
         rows = [
-            ("Taux d'occupation (%)", occupancy.series['rate']),
-            ("m²·jours loués", occupancy.leased),
-            ("m²·jours disponibles", occupancy.available),
-            ("Espaces vacants (aucun jour loué)", occupancy.vacant),
+            ("Taux d'occupation (%)", occupancy.series['rate'], '%'),
+            ("m²·jours loués", occupancy.leased, 'count'),
+            ("m²·jours disponibles", occupancy.available, 'count'),
+            ("Espaces vacants (aucun jour loué)", occupancy.vacant,
+                'count'),
             ]
         rents = figures.get('RENTS')
         if rents:
-            rows.append(("Loyers facturés (€)", rents.series['rents']))
-        for label, series in rows:
-            _append(sheet, [label] + [float(v) for v in series.months]
-                + [float(series.total), float(series.previous)])
+            rows.append(("Loyers facturés (€)", rents.series['rents'], 'EUR'))
+        for label, series, unit in rows:
+            _append(sheet, [label]
+                + [_number(v, unit) for v in series.months]
+                + [_number(series.total, unit),
+                    _number(series.previous, unit)])
+            _format(sheet, {c: FORMATS[unit] for c in range(2, 16)})
+        _widths(sheet)
 
     if not funder:
         sheet = workbook.create_sheet("Projet coopératif")
-        _append(sheet, [f"Évolution du projet coopératif en {year} "
-                "(rapport de gestion, décret 2015-1381)"])
-        sheet['A1'].font = bold
+        _title(sheet, f"Évolution du projet coopératif en {year} "
+            "(rapport de gestion, décret 2015-1381)")
         for line in cooperative_project(figures, grants, year):
             _append(sheet, [line])
+        sheet.column_dimensions['A'].width = 100
+
+    sheet = workbook.create_sheet("Définitions")
+    _header(sheet, ["Code", "Indicateur", "Unité", "Définition"])
+    from openpyxl.styles import Alignment
+    for row in definitions(figures):
+        _append(sheet, list(row))
+        sheet.cell(sheet.max_row, 4).alignment = Alignment(wrap_text=True)
+    _widths(sheet, maximum=45)
+    sheet.column_dimensions['D'].width = 100
 
     with tempfile.NamedTemporaryFile(suffix='.xlsx') as tmp:
         workbook.save(tmp.name)
@@ -260,10 +422,38 @@ def _sector_names(company):
                 ('type', '=', 'normal')])}
 
 
+def _chart_text(text):
+    """A text of a chart: without control character (a name typed with one
+    made matplotlib warn "Glyph 7 missing" and draw a box) and without
+    mathtext (a $ is a dollar sign)"""
+    return strip_control(str(text)).replace('$', r'\$')
+
+
+def _euros(amount):
+    "An amount the French way: 45 000,00 €"
+    text = f'{amount:,.2f}'.replace(',', '\u00a0').replace('.', ',')
+    return f'{text} €'
+
+
+def headline(grants, funder=None):
+    """The grants of the pack in one line (the title page of the charts):
+    the funder's grants only in a funder's pack"""
+    awarded = sum((g.amount for g in grants), Decimal(0))
+    received = sum((g.received_amount for g in grants), Decimal(0))
+    text = f"{len(grants)} subvention(s)"
+    if funder:
+        text += f" de {funder.rec_name}"
+    return (f"{text} : {_euros(awarded)} accordés, {_euros(received)} "
+        "encaissés")
+
+
 def charts(company, year, figures):
     """The charts of the pack as (file stem, title, draw function)"""
     result = []
     sector_names = _sector_names(company)
+
+    def label(key):
+        return _chart_text(_label(key))
     revenue = figures.get('REVENUE')
     if revenue and revenue.series:
         def draw(ax, indicator=revenue):
@@ -271,7 +461,7 @@ def charts(company, year, figures):
             for key in sorted(indicator.series):
                 values = [float(v) for v in indicator.series[key].months]
                 ax.bar(MONTHS, values, bottom=bottom,
-                    label=sector_names.get(key, key))
+                    label=_chart_text(_label(key, sector_names)))
                 bottom = [a + b for a, b in zip(bottom, values)]
             ax.set_ylabel("€")
             ax.legend(fontsize='small')
@@ -294,10 +484,10 @@ def charts(company, year, figures):
         if code in {'ASSOC_COLLEGE', 'WASTE', 'WASTE_OUTCOME', 'GRANTS'}:
             def draw(ax, indicator=indicator):
                 keys = sorted(indicator.series)
-                ax.bar([_label(k) for k in keys],
+                ax.bar([label(k) for k in keys],
                     [float(indicator.series[k].total) for k in keys],
                     label=str(year))
-                ax.plot([_label(k) for k in keys],
+                ax.plot([label(k) for k in keys],
                     [float(indicator.series[k].previous) for k in keys],
                     'o', color='black', label=str(year - 1))
                 ax.legend(fontsize='small')
@@ -306,16 +496,17 @@ def charts(company, year, figures):
                 for key in sorted(indicator.series):
                     series = indicator.series[key]
                     ax.plot(MONTHS, [float(v) for v in series.months],
-                        marker='o', label=f"{_label(key)} {year}")
+                        marker='o', label=f"{label(key)} {year}")
                     ax.plot(MONTHS,
                         [float(v) for v in series.previous_months],
-                        linestyle='--', label=f"{_label(key)} {year - 1}")
+                        linestyle='--', label=f"{label(key)} {year - 1}")
                 ax.legend(fontsize='small')
         result.append((stem, f"{title}, {year}", draw))
     return result
 
 
-def write_charts(pdf_path, png_folder, company, year, figures, title):
+def write_charts(pdf_path, png_folder, company, year, figures, title,
+        subtitle=None):
     """Draw the charts into a PDF (a title page then one chart per page) and
     PNG files; both written to temporary places then renamed."""
     import matplotlib
@@ -331,8 +522,13 @@ def write_charts(pdf_path, png_folder, company, year, figures, title):
     try:
         with PdfPages(tmp_pdf) as pdf:
             figure = pyplot.figure(figsize=(11.69, 8.27))
-            figure.text(0.5, 0.6, title, ha='center', fontsize=22)
-            figure.text(0.5, 0.5, company.rec_name, ha='center', fontsize=14)
+            figure.text(0.5, 0.6, _chart_text(title), ha='center',
+                fontsize=22)
+            figure.text(0.5, 0.5, _chart_text(company.rec_name),
+                ha='center', fontsize=14)
+            if subtitle:
+                figure.text(0.5, 0.38, _chart_text(subtitle), ha='center',
+                    fontsize=12)
             figure.text(0.5, 0.45,
                 f"Édité le {datetime.date.today():%d/%m/%Y}",
                 ha='center', fontsize=10)
@@ -340,7 +536,7 @@ def write_charts(pdf_path, png_folder, company, year, figures, title):
             pyplot.close(figure)
             for stem, chart_title, draw in charts(company, year, figures):
                 figure, ax = pyplot.subplots(figsize=(11.69, 8.27))
-                ax.set_title(chart_title)
+                ax.set_title(_chart_text(chart_title))
                 draw(ax)
                 figure.tight_layout()
                 pdf.savefig(figure)
@@ -373,7 +569,8 @@ def build_pack(company, year, output, funder=None):
     else:
         title = f"Rapport d'activité {year}"
     write_workbook(output, company, year, figures, grants, funder)
-    pngs = write_charts(pdf_path, png_folder, company, year, figures, title)
+    pngs = write_charts(pdf_path, png_folder, company, year, figures, title,
+        subtitle=headline(grants, funder))
     return [output, pdf_path] + pngs
 
 
