@@ -302,6 +302,7 @@ class ScicReport(DocumentReport):
         context['format_amount'] = _format_amount
         context['format_date'] = _format_date
         context['format_ratio'] = _format_ratio
+        context['ordinal'] = _ordinal
         context['party_address'] = _address
         return context
 
@@ -355,6 +356,20 @@ def _format_ratio(value):
         return '-'
     value = (Decimal(value) * 100).quantize(Decimal('0.01'))
     return f"{value:.2f}".replace('.', ',') + NBSP + '%'
+
+
+ORDINALS = [
+    "Première", "Deuxième", "Troisième", "Quatrième", "Cinquième",
+    "Sixième", "Septième", "Huitième", "Neuvième", "Dixième", "Onzième",
+    "Douzième", "Treizième", "Quatorzième", "Quinzième", "Seizième",
+    "Dix-septième", "Dix-huitième", "Dix-neuvième", "Vingtième"]
+
+
+def _ordinal(number):
+    "The French feminine ordinal of `number` (1 → Première), as resolutions"
+    if 1 <= number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    return f"{number}e"
 
 
 class SubscriptionForm(ScicReport):
