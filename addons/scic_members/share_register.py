@@ -284,8 +284,14 @@ class ScicReport(DocumentReport):
         pool = Pool()
         Company = pool.get('company.company')
         context = super().get_context(records, header, data)
+        # The company of the register asked for, else of the records (an
+        # associate, a movement, an assembly), else of the user
+        company = None
         if data.get('company'):
             company = Company(data['company'])
+        elif records and getattr(records[0], 'company', None):
+            company = records[0].company
+        if company and company != context['company']:
             context['company'] = company
             context['legal_mentions'] = company.get_legal_mentions()
         company = context['company']
