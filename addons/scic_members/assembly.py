@@ -136,6 +136,10 @@ class Assembly(Workflow, ModelSQL, ModelView):
                     'invisible': Eval('state') != 'convened',
                     'depends': ['state'],
                     },
+                'mark_all_present': {
+                    'invisible': Eval('state') != 'convened',
+                    'depends': ['state'],
+                    },
                 'close': {
                     'invisible': Eval('state') != 'held',
                     'depends': ['state'],
@@ -234,6 +238,28 @@ class Assembly(Workflow, ModelSQL, ModelView):
                         Literal(assembly.id), member.id, member.college,
                         Literal('absent'), Literal(user), CurrentTimestamp(),
                         where=member.id.in_(query))))
+
+    @classmethod
+    @ModelView.button
+    def mark_all_present(cls, assemblies):
+        """Mark present every convened associate still marked absent: one
+        click for the usual assembly, then the few absent or represented
+        associates are set by hand. The proxies already entered are kept
+        (a represented associate is not present). Attendance changes only
+        while the assembly is convened."""
+        pool = Pool()
+        Attendee = pool.get('scic.assembly.attendee')
+        for assembly in assemblies:
+            if assembly.state != 'convened':
+                raise AssemblyError(gettext(
+                        'scic_members.msg_assembly_attendance_not_convened',
+                        assembly=assembly.rec_name))
+        attendees = Attendee.search([
+                ('assembly', 'in', [a.id for a in assemblies]),
+                ('attendance', '=', 'absent'),
+                ], order=[])
+        if attendees:
+            Attendee.write(attendees, {'attendance': 'present'})
 
     @classmethod
     @ModelView.button

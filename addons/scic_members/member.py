@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from sql.functions import CharLength
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin,
@@ -318,6 +319,14 @@ class Member(RecNameSearchMixin, Workflow, ModelSQL, ModelView):
             return f'{self.number} - {self.party.rec_name}'
         return self.party.rec_name
 
+    @classmethod
+    def order_number(cls, tables):
+        """Numbers are texts from a sequence without padding: ordered by
+        length then text, so that 2 comes before 10 (as numbers), on SQLite
+        and PostgreSQL alike and without a cast failing on a number that is
+        not made of digits (registers taken over may have such)."""
+        table, _ = tables[None]
+        return [CharLength(table.number), table.number]
 
     @classmethod
     def get_holdings(cls, members, names):

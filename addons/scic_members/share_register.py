@@ -7,9 +7,9 @@ is read with a handful of queries."""
 import datetime
 from decimal import Decimal
 
+from sql.functions import CharLength
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.report import Report
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button,
@@ -19,6 +19,7 @@ from trytond.wizard import (
     Wizard,
 )
 
+from ptce_company.report import DocumentReport
 from ptce_company.spreadsheet import csv_value, xlsx_row
 
 REGISTER_COLUMNS = [
@@ -35,6 +36,36 @@ REGISTER_COLUMNS = [
     ('paid', "Montant libéré"),
     ('refund', "Montant à rembourser"),
     ]
+THOUSANDS = '\u202f'
+NBSP = '\u00a0'
+# The documents are French legal documents: the values of the selections
+# they print are worded here, in French whatever the languages loaded.
+DOCUMENT_LABELS = {
+    'movement': {
+        'subscription': "Souscription",
+        'call': "Appel",
+        'payment': "Versement",
+        'transfer': "Cession",
+        'redemption_request': "Demande de remboursement",
+        'redemption': "Remboursement",
+        'refund': "Paiement du remboursement",
+        'cancellation': "Annulation",
+        },
+    'assembly': {
+        'ordinary': "ordinaire",
+        'extraordinary': "extraordinaire",
+        },
+    'attendance': {
+        'absent': "Absent",
+        'present': "Présent",
+        'represented': "Représenté",
+        },
+    'outcome': {
+        'pending': "en attente",
+        'adopted': "adoptée",
+        'rejected': "rejetée",
+        },
+    }
 KIND_LABELS = {
     'person': "Personne physique", 'organisation': "Personne morale"}
 
@@ -67,7 +98,9 @@ def register_lines(company, date=None):
             where=(member.company == int(company))
             & (member.state != 'candidate')
             & (member.admission_date <= date),
-            order_by=[member.number.asc, member.id.asc]))
+            order_by=[
+                CharLength(member.number).asc, member.number.asc,
+                member.id.asc]))
     lines = []
     empty = Movement.empty_balance()
     for (member_id, number, name, kind, category, college, admission_date,
@@ -241,19 +274,69 @@ class PrintAttestation(Wizard):
             }
 
 
-class ScicReport(Report):
+class ScicReport(DocumentReport):
+    """The documents of the share register and the general assembly: HTML
+    templates rendered to PDF (ptce_company's DocumentReport), dates as
+    dd/mm/yyyy and amounts in euros the French way."""
+
     @classmethod
     def get_context(cls, records, header, data):
         pool = Pool()
         Company = pool.get('company.company')
         context = super().get_context(records, header, data)
-        company_id = data.get('company') or Transaction().context.get(
-            'company')
-        context['company'] = Company(company_id) if company_id else None
+        # The company of the register asked for, else of the records (an
+        # associate, a movement, an assembly), else of the user
+        company = None
+        if data.get('company'):
+            company = Company(data['company'])
+        elif records and getattr(records[0], 'company', None):
+            company = records[0].company
+        if company and company != context['company']:
+            context['company'] = company
+            context['legal_mentions'] = company.get_legal_mentions()
+        company = context['company']
+        context['legal_mentions'] = _variable_capital(
+            context['legal_mentions'])
+        context['company_address'] = _address(
+            company.party) if company else ''
+        context['company_city'] = _city(company.party) if company else ''
+        context['share_value'] = (
+            company.scic_share_value if company else None)
         context['at_date'] = data.get('date') or datetime.date.today()
+        context['today'] = datetime.date.today()
+        context['labels'] = DOCUMENT_LABELS
         context['format_amount'] = _format_amount
         context['format_date'] = _format_date
+        context['format_ratio'] = _format_ratio
+        context['ordinal'] = _ordinal
+        context['party_address'] = _address
         return context
+
+
+def _variable_capital(lines):
+    """A SCIC has a variable capital (loi 1947 art. 19 quinquies): every
+    document it issues says "à capital variable" beside its name (C. com.
+    art. L231-2), even when the legal form of the company omits it."""
+    lines = list(lines)
+    if lines and not any('capital variable' in line for line in lines):
+        lines[0] += ", société coopérative d'intérêt collectif à capital " \
+            "variable"
+    return lines
+
+
+def _address(party):
+    "The address of `party` on one line"
+    address = party.address_get() if party else None
+    if address and address.full_address:
+        return ', '.join(
+            line.strip() for line in address.full_address.splitlines()
+            if line.strip())
+    return ''
+
+
+def _city(party):
+    address = party.address_get() if party else None
+    return (address.city or '') if address else ''
 
 
 def _format_amount(value):
@@ -265,11 +348,34 @@ def _format_amount(value):
     while integer:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]
-    return f"{sign}{' '.join(groups)},{decimals} €"
+    # Narrow no-break spaces between thousands, a no-break space before €
+    return f"{sign}{THOUSANDS.join(groups)},{decimals}{NBSP}€"
 
 
 def _format_date(value):
     return value.strftime('%d/%m/%Y') if value else ''
+
+
+def _format_ratio(value):
+    "A ratio (0.7) as a French percentage (70,00 %)"
+    if value is None:
+        return '-'
+    value = (Decimal(value) * 100).quantize(Decimal('0.01'))
+    return f"{value:.2f}".replace('.', ',') + NBSP + '%'
+
+
+ORDINALS = [
+    "Première", "Deuxième", "Troisième", "Quatrième", "Cinquième",
+    "Sixième", "Septième", "Huitième", "Neuvième", "Dixième", "Onzième",
+    "Douzième", "Treizième", "Quatorzième", "Quinzième", "Seizième",
+    "Dix-septième", "Dix-huitième", "Dix-neuvième", "Vingtième"]
+
+
+def _ordinal(number):
+    "The French feminine ordinal of `number` (1 → Première), as resolutions"
+    if 1 <= number <= len(ORDINALS):
+        return ORDINALS[number - 1]
+    return f"{number}e"
 
 
 class SubscriptionForm(ScicReport):
@@ -288,8 +394,10 @@ class Attestation(ScicReport):
         context = super().get_context(records, header, data)
         holdings = []
         for member in records:
-            holdings.append((member, Member.get_holdings_data(
-                        member.party, context['at_date'], member.company)))
+            holding = Member.get_holdings_data(
+                member.party, context['at_date'], member.company)
+            if holding:
+                holdings.append((member, holding))
         context['holdings'] = holdings
         return context
 
@@ -332,5 +440,3 @@ class AttendanceSheet(ScicReport):
 class Minutes(ScicReport):
     "Procès-verbal"
     __name__ = 'scic.assembly.minutes'
-
-

@@ -2,9 +2,12 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 import datetime
+import io
 from decimal import Decimal
 
+from pypdf import PdfReader
 from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
 from trytond.modules.account.tests import create_chart, get_fiscalyear
 from trytond.modules.company.tests import (
     CompanyTestMixin,
@@ -23,7 +26,8 @@ from ateliers.testing import (
     PartyReplaceAllFieldsMixin,
 )
 
-from ..exceptions import MovementError
+from ..exceptions import AssemblyError, MovementError
+from ..share_register import _variable_capital, register_lines
 
 CAPITAL_FIELDS = [
     'scic_capital', 'scic_capital_highest', 'scic_capital_floor',
@@ -72,6 +76,26 @@ def create_user(login, company, groups=()):
         groups=[Group(ModelData.get_id(*g.split('.'))) for g in groups])
     user.save()
     return user
+
+
+def pdf_text(content):
+    "The text of a PDF, whitespace (line breaks, no-break spaces) folded"
+    reader = PdfReader(io.BytesIO(content))
+    return ' '.join(
+        ' '.join(page.extract_text() for page in reader.pages).split())
+
+
+def create_assembly(company, members, date=None):
+    "A convened ordinary assembly of company with the associates admitted"
+    pool = Pool()
+    Assembly = pool.get('scic.assembly')
+    date = date or datetime.date.today()
+    assembly = Assembly(
+        company=company, name="AGO", date=date, convocation_date=date,
+        location="Castres")
+    assembly.save()
+    Assembly.convene([assembly])
+    return Assembly(assembly.id)
 
 
 class ScicMembersTestCase(
@@ -238,6 +262,253 @@ class ScicMembersTestCase(
 
             with self.assertRaises(EraseError):
                 self.erase(member.party)
+
+    @with_transaction()
+    def test_member_order_numeric(self):
+        """Associate numbers are ordered as numbers (2 before 10): in the
+        lists, the register, the convocation list"""
+        pool = Pool()
+        Member = pool.get('scic.member')
+        Attendee = pool.get('scic.assembly.attendee')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            # Numbers as a register taken over may hold them (PostgreSQL
+            # sequences are not rolled back between tests: set them)
+            numbers = ['10', '2', '100', '1', '11', '9', '20', '3', '12']
+            members = [
+                create_associate(company, f"Associé {n}") for n in numbers]
+            for prefix in ['x', '']:
+                for member, number in zip(members, numbers):
+                    Member.write([member], {'number': prefix + number})
+            expected = sorted(numbers, key=int)
+            # A candidate has no number yet: last
+            candidate = Member(
+                company=company, party=members[0].party.__class__(
+                    name="Candidat"),
+                category=members[0].category, kind='person')
+            candidate.party.save()
+            candidate.save()
+
+            self.assertEqual(
+                [m.number for m in Member.search([])], expected + [None])
+            self.assertEqual(
+                [m.number for m in Member.search(
+                        [('number', '!=', None)],
+                        order=[('number', 'ASC')])],
+                expected)
+            self.assertEqual(
+                [m.number for m in Member.search(
+                        [('number', '!=', None)],
+                        order=[('number', 'DESC')])],
+                expected[::-1])
+            self.assertEqual(
+                [line['number'] for line in register_lines(company)],
+                expected)
+            assembly = create_assembly(company, members)
+            self.assertEqual(
+                [a.member.number for a in assembly.attendees], expected)
+            self.assertEqual(
+                [a.member.number for a in Attendee.search(
+                        [('assembly', '=', assembly.id)])], expected)
+
+    @with_transaction()
+    def test_mark_all_present(self):
+        """"Mark All Present" marks the absent convened associates present
+        in one click, keeps the proxies, only while the assembly is
+        convened, and only for the SCIC administrators"""
+        pool = Pool()
+        Assembly = pool.get('scic.assembly')
+        Attendee = pool.get('scic.assembly.attendee')
+        company = create_company()
+        with set_company(company):
+            create_register(company)
+            members = [
+                create_associate(company, f"Associé {i}")
+                for i in range(1, 13)]
+            assembly = create_assembly(company, members)
+            self.assertEqual(
+                (assembly.convened, assembly.present), (12, 0))
+            first, second = assembly.attendees[:2]
+            Attendee.write([first], {'attendance': 'present'})
+            Attendee.write([second], {
+                    'attendance': 'represented', 'proxy_holder': first.id})
+            reader = create_user('scic_readonly', company,
+                ['scic_members.group_scic_readonly'])
+            admin = create_user('scic_admin', company,
+                ['scic_members.group_scic_admin'])
+
+            transaction = Transaction()
+            with transaction.set_user(reader.id), \
+                    transaction.set_context(_check_access=True):
+                with self.assertRaises(AccessButtonError):
+                    Assembly.mark_all_present([Assembly(assembly.id)])
+            with transaction.set_user(admin.id), \
+                    transaction.set_context(_check_access=True):
+                Assembly.mark_all_present([Assembly(assembly.id)])
+
+            assembly = Assembly(assembly.id)
+            self.assertEqual(
+                (assembly.present, assembly.represented), (11, 1))
+            second = Attendee(second.id)
+            self.assertEqual(
+                (second.attendance, second.proxy_holder),
+                ('represented', first))
+            self.assertTrue(assembly.quorum_reached)
+
+            Assembly.hold([assembly])
+            with self.assertRaises(AssemblyError):
+                Assembly.mark_all_present([assembly])
+
+    def test_variable_capital_mention(self):
+        "The foot of every document says the capital is variable"
+        self.assertEqual(
+            _variable_capital(["Les Ateliers, SCIC SAS à capital variable"]),
+            ["Les Ateliers, SCIC SAS à capital variable"])
+        self.assertEqual(
+            _variable_capital(["Les Ateliers, SAS", "81 rue de Strasbourg"]),
+            ["Les Ateliers, SAS, société coopérative d'intérêt collectif "
+                "à capital variable", "81 rue de Strasbourg"])
+
+    @with_transaction()
+    def test_documents_pdf(self):
+        """Every document of the register and of the general assembly is a
+        PDF in French with the legal mentions of its kind"""
+        pool = Pool()
+        Movement = pool.get('scic.share.movement')
+        Assembly = pool.get('scic.assembly')
+        Attendee = pool.get('scic.assembly.attendee')
+        Resolution = pool.get('scic.assembly.resolution')
+        Party = pool.get('party.party')
+        company = create_company(name="Les Ateliers SCIC")
+        Address = pool.get('party.address')
+        address = {
+            'street': "81 rue de Strasbourg", 'postal_code': "81100",
+            'city': "Castres"}
+        if company.party.addresses:
+            Address.write(list(company.party.addresses), address)
+        else:
+            Party.write([company.party], {
+                    'addresses': [('create', [address])]})
+        today = datetime.date.today()
+        with set_company(company):
+            create_register(company)
+            alice = create_associate(company, "Alice Martin", 'employees')
+            members = [alice] + [
+                create_associate(company, f"Associé {i}")
+                for i in range(2, 12)]
+            subscription = Movement(
+                company=company, kind='subscription', member=alice,
+                date=today.replace(month=1, day=15), shares=10,
+                amount_paid=Decimal(250))
+            subscription.save()
+            Movement.confirm([subscription])
+            assembly = create_assembly(company, members)
+            Assembly.mark_all_present([assembly])
+            Assembly.hold([assembly])
+            resolution = Resolution(
+                assembly=assembly, title="Approbation des comptes",
+                text="L'assemblée approuve les comptes de l'exercice.")
+            resolution.save()
+            Resolution.prepare_votes([resolution])
+            vote, = Resolution(resolution.id).votes
+            vote.yes, vote.no, vote.abstain = 9, 1, 1
+            vote.save()
+            self.assertEqual(len(Attendee.search([
+                            ('assembly', '=', assembly.id),
+                            ('attendance', '=', 'present')])), 11)
+
+            def render(name, records, data=None):
+                Report = pool.get(name, type='report')
+                ext, content, _, _ = Report.execute(
+                    [r.id for r in records], data or {})
+                self.assertEqual(ext, 'pdf')
+                self.assertEqual(content[:4], b'%PDF')
+                text = pdf_text(content)
+                for mention in [
+                        "Les Ateliers SCIC", "capital variable",
+                        "81100 Castres"]:
+                    self.assertIn(mention, text)
+                return text
+
+            text = render('scic.subscription_form', [subscription])
+            for expected in [
+                    "Bulletin de souscription de parts sociales",
+                    "Alice Martin", subscription.number,
+                    "10 part(s) sociale(s)", "100,00 €", "1 000,00 €",
+                    "Je verse ce jour 250,00 €",
+                    "loi n° 47-1775 du 10 septembre 1947, art. 12",
+                    "750,00 € sera appelé",
+                    "avoir reçu un exemplaire des statuts",
+                    "Fait en deux exemplaires, à Castres",
+                    "Bon pour souscription de 10 parts sociales",
+                    "Pour la coopérative"]:
+                self.assertIn(expected, text)
+
+            text = render('scic.attestation', [alice], {'date': today})
+            for expected in [
+                    "Attestation de détention de parts sociales",
+                    "Alice Martin", f"associé(e) n° {alice.number}",
+                    "Salariés",
+                    "10 part(s) sociale(s)",
+                    "valeur nominale de 100,00 €",
+                    "capital souscrit de 1 000,00 €",
+                    today.strftime('%d/%m/%Y'),
+                    "Pour la coopérative, le président"]:
+                self.assertIn(expected, text)
+
+            text = render('scic.member_register', [], {
+                    'company': company.id, 'date': today})
+            for expected in [
+                    "Registre des associés au " + today.strftime('%d/%m/%Y'),
+                    "N° Nom / Raison sociale Type Catégorie Collège "
+                    "Admission Sortie Parts Souscrit Appelé Libéré",
+                    "Alice Martin", "Associé 11", "Personne morale",
+                    "Associés : 11"]:
+                self.assertIn(expected, text)
+            self.assertLess(text.index("Associé 2 "), text.index("Associé 10"))
+
+            text = render('scic.movement_register', [], {
+                    'company': company.id, 'date': today})
+            for expected in [
+                    "Registre des mouvements de parts",
+                    "N° Date Nature Associé Bénéficiaire Parts Montant "
+                    "Capital après",
+                    subscription.number,
+                    f"Souscription {alice.number} - Alice Martin",
+                    "1 000,00 €"]:
+                self.assertIn(expected, text)
+
+            assembly = Assembly(assembly.id)
+            text = render('scic.assembly.convocation_list', [assembly])
+            for expected in [
+                    "Liste des associés convoqués",
+                    "Assemblée générale ordinaire du "
+                    + today.strftime('%d/%m/%Y') + ", Castres",
+                    "convoqués : 11", "Alice Martin", "Associé 11"]:
+                self.assertIn(expected, text)
+
+            text = render('scic.assembly.attendance_sheet', [assembly])
+            for expected in [
+                    "Feuille de présence",
+                    "N° Associé Collège Présence Mandataire Signature",
+                    f"{alice.number} Alice Martin Présent",
+                    "Convoqués : 11 — présents : 11 — représentés : 0",
+                    "Le président de séance", "Le secrétaire de séance"]:
+                self.assertIn(expected, text)
+
+            text = render('scic.assembly.minutes', [assembly])
+            for expected in [
+                    "Procès-verbal de l’assemblée générale",
+                    "Assemblée générale ordinaire réunie le "
+                    + today.strftime('%d/%m/%Y') + " à Castres",
+                    "Première résolution : Approbation des comptes",
+                    "L'assemblée approuve les comptes de l'exercice.",
+                    "Tous les associés",
+                    "Résultat pondéré : 90,00 % des suffrages exprimés — "
+                    "résolution adoptée.",
+                    "Le président de séance"]:
+                self.assertIn(expected, text)
 
 
 del ModuleTestCase
