@@ -371,7 +371,9 @@ def _static_response(name, content_type=None):
 @with_pool
 def till_page(request, pool, point):
     "The touchscreen till of a point of sale (404 without this module)"
-    if 'ptce.pos.closing' not in pool.object_name_list():
+    try:
+        pool.get('ptce.pos.closing')
+    except KeyError:
         abort(404)
     return _static_response('index.html', 'text/html; charset=utf-8')
 

@@ -10,9 +10,15 @@
     const POINT = parseInt(parts[2], 10);
     const ROOT = '/' + encodeURIComponent(DATABASE) + '/';
     const PENDING = `till-pending:${DATABASE}:${POINT}`;
+    // The session cookie is HttpOnly: remember only that there is one
+    const LOGGED = `till-logged:${DATABASE}`;
     const money = new Intl.NumberFormat('fr-FR',
         {style: 'currency', currency: 'EUR'});
     const $ = (id) => document.getElementById(id);
+    // XMLHttpRequest: trytond answers 401 without a Basic challenge, so
+    // the browser shows no password dialog of its own
+    const HEADERS = {'Content-Type': 'application/json',
+        'X-Requested-With': 'XMLHttpRequest'};
 
     let context = {};
     let catalog = null;
@@ -47,10 +53,10 @@
     async function rpc(method, params) {
         let response;
         try {
-            response = await fetch(ROOT, {
+            response = await fetch(ROOT + 'rpc/', {
                 method: 'POST',
                 credentials: 'same-origin',
-                headers: {'Content-Type': 'application/json'},
+                headers: HEADERS,
                 body: JSON.stringify({id: ++rpcId, method: method,
                     params: params.concat([context])}),
             });
@@ -94,6 +100,7 @@
 
     function handle(error, target) {
         if (error instanceof SessionExpired) {
+            window.sessionStorage.removeItem(LOGGED);
             show('login-screen');
             $('login-error').textContent =
                 'Votre session a expiré : reconnectez-vous.';
@@ -109,7 +116,7 @@
         const response = await fetch(ROOT + 'session/login', {
             method: 'POST',
             credentials: 'same-origin',
-            headers: {'Content-Type': 'application/json'},
+            headers: HEADERS,
             body: JSON.stringify({params: [$('login').value,
                 {password: $('password').value}, 'fr']}),
         }).catch(() => null);
@@ -128,13 +135,15 @@
                 'Identifiant ou mot de passe incorrect.';
             return;
         }
+        window.sessionStorage.setItem(LOGGED, '1');
         await start();
     });
 
     $('logout').addEventListener('click', async () => {
         await fetch(ROOT + 'session/logout', {method: 'POST',
-            credentials: 'same-origin'}).catch(() => null);
+            headers: HEADERS, credentials: 'same-origin'}).catch(() => null);
         context = {};
+        window.sessionStorage.removeItem(LOGGED);
         show('login-screen');
     });
 
@@ -645,5 +654,7 @@
 
     // A till left open keeps its session: try it before asking to log in
     show('login-screen');
-    start(true);
+    if (window.sessionStorage.getItem(LOGGED)) {
+        start(true);
+    }
 })();
