@@ -17,7 +17,9 @@ from pathlib import Path
 
 from genshi.core import Markup
 from genshi.template import MarkupTemplate
+from trytond import config
 from trytond.exceptions import RateLimitException
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.protocols.wrappers import (
     HTTPStatus,
@@ -29,6 +31,8 @@ from trytond.protocols.wrappers import (
 )
 from trytond.transaction import Transaction
 from trytond.wsgi import app
+
+from .exceptions import PortalError
 
 COOKIE = 'ateliers_portal'
 TEMPLATES = Path(__file__).parent / 'portal'
@@ -53,6 +57,43 @@ def render(path, doctype=None, **values):
 
 class WebUser(metaclass=PoolMeta):
     __name__ = 'web.user'
+
+    @classmethod
+    def portal_invite(cls, parties):
+        """Give each party an account on the portal (its e-mail address)
+        and send it the link to choose its password, through trytond's
+        mail settings.  Return the web users."""
+        users = []
+        for party in parties:
+            email = (party.email or '').strip().lower()
+            if not email:
+                raise PortalError(gettext(
+                        'ptce_company.msg_portal_invite_no_email',
+                        party=party.rec_name))
+            existing = cls.search([('email', '=', email)], limit=1)
+            if existing:
+                user, = existing
+                if user.party != party:
+                    raise PortalError(gettext(
+                            'ptce_company.msg_portal_invite_email_used',
+                            party=party.rec_name, email=email))
+            else:
+                user = cls(email=email, party=party)
+            users.append(user)
+        cls.save(users)
+        cls.reset_password(users)
+        return users
+
+    def get_email_reset_password_url(self, url=None):
+        "The portal's page, when the configuration names no other"
+        if url is None and not config.get('web', 'reset_password_url'):
+            request = Transaction().context.get('_request') or {}
+            host = request.get('http_host')
+            if host:
+                scheme = 'https' if request.get('is_secure') else 'http'
+                url = (f'{scheme}://{host}/'
+                    f'{Transaction().database.name}/portal/password')
+        return super().get_email_reset_password_url(url=url)
 
     @classmethod
     def portal_pages(cls):
@@ -238,7 +279,9 @@ def portal_reset(request, pool):
         email = request.form.get('email', '').strip().lower()
         users = WebUser.search([('email', '=', email)]) if email else []
         if users:
-            WebUser.reset_password(users)
+            # The e-mail in French unless the party has another language
+            with Transaction().set_context(language='fr'):
+                WebUser.reset_password(users)
         # The same answer whether the address is known or not
         sent = True
     body = render(TEMPLATES / 'reset.html', sent=sent,

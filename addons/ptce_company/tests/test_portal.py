@@ -16,6 +16,8 @@ from trytond.tests.test_tryton import DB_NAME, RouteTestCase
 from trytond.transaction import Transaction, TransactionError
 from werkzeug.exceptions import Forbidden
 
+from ptce_company.exceptions import PortalError
+
 PASSWORD = 'mot-de-passe-solide'
 
 
@@ -206,6 +208,46 @@ class PortalTestCase(RouteTestCase):
             user.password = PASSWORD
             user.save()
             transaction.commit()
+
+    def test_invitation(self):
+        "An invitation creates the account and mails a link to the portal"
+        with Transaction().start(DB_NAME, 0, context={'_request': {
+                        'http_host': 'portail.example', 'is_secure': True},
+                    }) as transaction:
+            pool = Pool()
+            Party = pool.get('party.party')
+            WebUser = pool.get('web.user')
+            party = Party(name="Chloé Invitée")
+            party.contact_mechanisms = [
+                {'type': 'email', 'value': 'chloe@example.org'}]
+            party.save()
+            nomail = Party(name="Sans Courriel")
+            nomail.save()
+            with patch('trytond.modules.web_user.user.'
+                    'send_message_transactional') as send:
+                user, = WebUser.portal_invite([party])
+            self.assertEqual((user.email, user.party), (
+                    'chloe@example.org', party))
+            message = send.call_args[0][0]
+            self.assertEqual(message['To'], 'chloe@example.org')
+            body = message.get_payload(decode=True).decode()
+            self.assertIn(
+                f'https://portail.example/{DB_NAME}/portal/password', body)
+            self.assertIn(user.reset_password_token, body)
+            with self.assertRaises(PortalError):
+                WebUser.portal_invite([nomail])
+            transaction.commit()
+        client = self.client()
+        with Transaction().start(DB_NAME, 0):
+            user, = Pool().get('web.user').search(
+                [('email', '=', 'chloe@example.org')])
+            token = user.reset_password_token
+        response = client.post(f'/{DB_NAME}/portal/password', data={
+                'email': 'chloe@example.org', 'token': token,
+                'password': 'bienvenue-chloe', 'confirm': 'bienvenue-chloe'})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.login(client, email='chloe@example.org',
+                password='bienvenue-chloe').status_code, 302)
 
 
 del RouteTestCase
