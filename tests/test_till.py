@@ -56,7 +56,7 @@ def test_till(site, server, tmp_path):  # noqa: F811
         # A barcode on a product of the shop
         catalog = Point.till_catalog([shop.id], config.context)
         honey = Product(catalog['products'][0]['id'])
-        barcode = '3760123456789'
+        barcode = '3760123456784'  # a valid EAN-13
         honey.identifiers.new(type='ean', code=barcode)
         honey.save()
         restaurant_sales = len(Sale.find([('point', '=', restaurant.id)]))
