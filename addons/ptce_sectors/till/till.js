@@ -437,10 +437,12 @@
     function pending() {
         return JSON.parse(window.localStorage.getItem(PENDING) || '[]');
     }
-    function savePending(orders) {
+    function savePending(orders, quiet) {
         window.localStorage.setItem(PENDING, JSON.stringify(orders));
-        status(orders.length
-            ? `${orders.length} vente(s) en attente d'envoi` : '');
+        if (!quiet) {
+            status(orders.length
+                ? `${orders.length} vente(s) en attente d'envoi` : '');
+        }
     }
 
     function payload(o) {
@@ -456,8 +458,10 @@
     // The order is kept in the browser until the server acknowledges it;
     // the same key makes a repeated send return the sale recorded.
     async function checkout(o) {
-        savePending(pending().filter((p) => p.key !== o.key).concat([o]));
+        savePending(pending().filter((p) => p.key !== o.key).concat([o]),
+            true);
         $('validate').disabled = true;
+        status('Envoi de la vente…');
         try {
             const receipt = await rpc('model.sale.point.sale.till_checkout',
                 [POINT, payload(o), o.key]);
@@ -467,6 +471,7 @@
             showReceipt(receipt);
         } catch (error) {
             if (error instanceof NetworkError) {
+                savePending(pending());
                 $('pay-error').textContent = 'Le serveur ne répond pas : la '
                     + 'vente est gardée et sera renvoyée automatiquement.';
                 order = newOrder();
