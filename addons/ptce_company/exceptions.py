@@ -6,3 +6,7 @@ from trytond.exceptions import UserError
 
 class FacturXError(UserError):
     pass
+
+
+class PortalError(UserError):
+    pass

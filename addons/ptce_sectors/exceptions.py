@@ -39,3 +39,7 @@ class EventError(ValidationError):
 
 class ConsignmentValidationError(ValidationError):
     pass
+
+
+class TillError(UserError):
+    pass
