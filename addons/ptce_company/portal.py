@@ -336,7 +336,7 @@ def portal_page(request, pool, page):
         _check_post(request, request.cookies.get(COOKIE))
     with Transaction().set_context(company=user.portal_company().id):
         result = getattr(user, f'portal_{code}')(request)
-    if isinstance(result, Response):
+    if not isinstance(result, tuple):  # a redirection after a POST
         return result
     template, values = result
     body = render(Path(directory) / template, user=user,

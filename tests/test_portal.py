@@ -1,0 +1,94 @@
+"""The member portal in a real browser (Debian's chromium driven by
+Playwright) against trytond serving the demo database: an associate logs
+in, reads "Mes parts sociales", downloads the attestation, asks for the
+redemption of a share (a draft request for the board), and cannot reach
+another associate's attestation."""
+import os
+import pathlib
+import shutil
+
+import pytest
+from smoke import BIN, ROOT
+from test_serve import free_port, server, wait_for  # noqa: F401
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+ARTIFACTS = pathlib.Path(os.environ.get(
+        'ATELIERS_ARTIFACTS', ROOT / 'artifacts')) / 'portal'
+PASSWORD = 'portail-essai-2026'
+
+playwright = pytest.importorskip('playwright.sync_api')
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="chromium is not installed")
+
+
+def test_portal_shares(site, server, tmp_path):  # noqa: F811
+    from proteus import Model
+    from proteus import config as pconfig
+    env, database, password, _ = site
+    port = free_port()
+    process = server([BIN / 'ateliers', 'serve', '--database', database,
+            '--port', str(port), '--no-web'], env)
+    wait_for(f'http://127.0.0.1:{port}/{database}/portal/static/portal.css',
+        process, timeout=300)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    config = pconfig.set_xmlrpc(
+        f'http://admin:{password}@127.0.0.1:{port}/{database}/rpc/')
+    try:
+        Member = Model.get('scic.member', config=config)
+        WebUser = Model.get('web.user', config=config)
+        Movement = Model.get('scic.share.movement', config=config)
+        first, second = Member.find([('state', '=', 'admitted')], limit=2)
+        user = WebUser(email='portail.essai@example.org', party=first.party)
+        user.password = PASSWORD
+        user.save()
+        requests = len(Movement.find([('kind', '=', 'redemption_request')]))
+    finally:
+        pconfig._CONFIG.current = None
+
+    errors = []
+    base = f'http://127.0.0.1:{port}/{database}/portal/'
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=['--no-sandbox'])
+        page = browser.new_page(accept_downloads=True)
+        page.on('pageerror', lambda e: errors.append(str(e)))
+        page.goto(base)
+        page.fill('#email', 'portail.essai@example.org')
+        page.fill('#password', PASSWORD)
+        page.click('button[type=submit]')
+        page.wait_for_selector('nav')
+        page.screenshot(path=str(ARTIFACTS / '01-invoices.png'))
+        page.goto(base + 'shares')
+        assert first.number in page.locator('dl').text_content()
+        with page.expect_download() as download:
+            page.locator('a', has_text='attestation').click()
+        attestation = tmp_path / 'attestation.pdf'
+        download.value.save_as(attestation)
+        assert attestation.read_bytes()[:4] == b'%PDF'
+        page.fill('#shares', '1')
+        page.fill('#reason', "Départ de Castres")
+        page.click('form[action$="shares"] button[type=submit]')
+        page.wait_for_selector('.notice')
+        page.screenshot(path=str(ARTIFACTS / '02-shares.png'), full_page=True)
+        own = page.request.get(f'{base}document/attestation/{first.id}')
+        other = page.request.get(f'{base}document/attestation/{second.id}')
+        assert (own.status, other.status) == (200, 404)
+        browser.close()
+    assert not errors, errors
+
+    config = pconfig.set_xmlrpc(
+        f'http://admin:{password}@127.0.0.1:{port}/{database}/rpc/')
+    try:
+        Movement = Model.get('scic.share.movement', config=config)
+        request, = Movement.find([
+                ('kind', '=', 'redemption_request'),
+                ('member', '=', first.id),
+                ('state', '=', 'draft'),
+                ])
+        assert (request.shares, request.description) == (
+            1, "Départ de Castres")
+        assert len(Movement.find(
+                [('kind', '=', 'redemption_request')])) == requests + 1
+    finally:
+        pconfig._CONFIG.current = None
