@@ -18,7 +18,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .exceptions import InvoicingError
-from .space import month_bounds
+from .space import SpaceViewMixin, month_bounds
 
 _DRAFT = {'readonly': Eval('state') != 'draft'}
 # The states of the bookings that take the space: a draft is a request
@@ -340,7 +340,7 @@ class Booking(Workflow, ModelSQL, ModelView):
         return result
 
 
-class Availability(ModelSQL, ModelView):
+class Availability(SpaceViewMixin, ModelSQL, ModelView):
     "Free periods of one bookable space on the day of the context"
     __name__ = 'ptce.space.availability'
     __string__ = "Room Availability"
@@ -365,24 +365,8 @@ class Availability(ModelSQL, ModelView):
         'get_availability', searcher='search_free')
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('space')
-        cls._order = [('space', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def table_query(cls):
-        Space = Pool().get('ptce.space')
-        space = Space.__table__()
-        return space.select(
-            space.id.as_('id'),
-            space.create_uid.as_('create_uid'),
-            space.create_date.as_('create_date'),
-            space.write_uid.as_('write_uid'),
-            space.write_date.as_('write_date'),
-            space.id.as_('space'),
-            space.company.as_('company'),
-            where=(space.active == True)  # noqa: E712
+    def _space_where(cls, space):
+        return (super()._space_where(space)
             & (space.bookable == True))  # noqa: E712
 
     @staticmethod

@@ -10,10 +10,10 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .lease import OCCUPYING_STATES
-from .space import KINDS, month_bounds
+from .space import KINDS, SpaceViewMixin, month_bounds
 
 
-class Occupancy(ModelSQL, ModelView):
+class Occupancy(SpaceViewMixin, ModelSQL, ModelView):
     "Occupancy of one space during the month of the context"
     __name__ = 'ptce.space.occupancy'
     __string__ = "Space Occupancy"
@@ -44,26 +44,6 @@ class Occupancy(ModelSQL, ModelView):
         'get_occupancy')
     revenue_per_m2 = fields.Function(
         fields.Numeric("Revenue per m²", digits=(16, 2)), 'get_occupancy')
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('space')
-        cls._order = [('space', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def table_query(cls):
-        Space = Pool().get('ptce.space')
-        space = Space.__table__()
-        return space.select(
-            space.id.as_('id'),
-            space.create_uid.as_('create_uid'),
-            space.create_date.as_('create_date'),
-            space.write_uid.as_('write_uid'),
-            space.write_date.as_('write_date'),
-            space.id.as_('space'),
-            space.company.as_('company'),
-            where=space.active == True)  # noqa: E712
 
     @staticmethod
     def _month():

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sql import Literal
 from sql.functions import CurrentTimestamp
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
+from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
@@ -149,6 +150,37 @@ class Space(RecNameSearchMixin, DeactivableMixin, ModelSQL, ModelView):
         else:
             price += rest * (self.hourly_price or Decimal(0))
         return price
+
+
+class SpaceViewMixin:
+    """A read-only model with one row per space (the space's id), for the
+    figures computed per space: occupancy, availability."""
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('space')
+        cls._order = [('space', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def _space_where(cls, space):
+        "The spaces the model shows"
+        return space.active == True  # noqa: E712
+
+    @classmethod
+    def table_query(cls):
+        Space = Pool().get('ptce.space')
+        space = Space.__table__()
+        return space.select(
+            space.id.as_('id'),
+            space.create_uid.as_('create_uid'),
+            space.create_date.as_('create_date'),
+            space.write_uid.as_('write_uid'),
+            space.write_date.as_('write_date'),
+            space.id.as_('space'),
+            space.company.as_('company'),
+            where=cls._space_where(space))
 
 
 class RentIndex(ModelSQL, ModelView):
