@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import time
+import unicodedata
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -130,11 +131,13 @@ MAGIC = {'pdf': b'%PDF', 'odt': b'PK', 'ods': b'PK', 'odp': b'PK',
     'docx': b'PK', 'xlsx': b'PK', 'html': b'<', 'xml': b'<'}
 
 # Resolves when no request of the client has run for 400 ms and no
-# animation (dialogs fading in or out) is running
+# animation is running (a dialog is put in the page once its backdrop has
+# faded in)
 IDLE = """() => {
     const now = Date.now();
     if (!window.jQuery || jQuery.active || jQuery(':animated').length
-            || jQuery('#processing:visible').length) {
+            || jQuery('#processing:visible').length
+            || jQuery('.modal-backdrop').length > jQuery('.modal.in').length) {
         window.__busy = now;
         return false;
     }
@@ -143,10 +146,11 @@ IDLE = """() => {
 
 # The dialogs of sao that tell an error: an exception of the server
 # (error-dialog), a user error (warning-dialog), a user warning and the
-# messages (message-dialog: "Error: ... Try again later.")
+# messages (message-dialog: "Error: ... Try again later."); shown or
+# being shown (sao removes them once closed)
 DIALOGS = """() => jQuery(
         '.error-dialog, .warning-dialog, .user-warning-dialog, '
-        + '.message-dialog').filter(':visible').map(function() {
+        + '.message-dialog').map(function() {
     const kind = this.className.split(' ')[0];
     const title = jQuery(this).find('.modal-title, h4').first().text();
     const text = jQuery(this).find('.modal-body').text();
@@ -173,14 +177,24 @@ TAB = """() => {
 }"""
 
 # Leave the step: end the wizards (their cancel button, as Escape does),
-# close the other dialogs (the download one) and every tab; window.__closed
-# tells when it is done (no await: a hung tab must not hang the test)
+# remove the dialogs left (an error, the download one) and tell sao they are
+# gone (it shows one dialog of a kind at a time), close every tab;
+# window.__closed tells when it is done (no await: a hung tab must not hang
+# the test)
 CLEAN = """() => {
     window.__closed = null;
     jQuery('.wizard-dialog').filter(':visible').trigger(
         jQuery.Event('keydown', {which: Sao.common.ESC_KEYCODE}));
     setTimeout(() => {
-        jQuery('.modal').filter(':visible').modal('hide');
+        jQuery('.modal').each(function() {
+            jQuery(this).removeClass('fade').modal('hide').remove();
+        });
+        jQuery('.modal-backdrop').remove();
+        jQuery('body').removeClass('modal-open');
+        for (const name of ['message', 'warning', 'userwarning', 'sur',
+                'sur_3b', 'ask', 'concurrency', 'error']) {
+            Sao.common[name].running = false;
+        }
         Sao.Tab.tabs.close(false).always(() => {
             window.__closed = Sao.Tab.tabs.map(tab => tab.name);
         });
@@ -206,7 +220,9 @@ def list_steps(env, database):
 
 
 def slug(text):
-    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')[:80]
+    "A file name for text (ASCII)"
+    text = unicodedata.normalize('NFKD', text).encode('ascii', 'ignore')
+    return re.sub(r'[^a-z0-9]+', '-', text.decode().lower()).strip('-')[:80]
 
 
 class Client:
@@ -216,7 +232,9 @@ class Client:
         self.page = page
         self.folder = folder
         self.errors = []
+        self.downloads = []
         self.count = 0
+        page.on('download', lambda download: self.downloads.append(download))
         page.on('console', self._console)
         page.on('pageerror', lambda error: self.errors.append(
                 f"page error: {error}"))
@@ -282,19 +300,19 @@ def run_step(client, step):
     and notes on what was done"""
     page = client.page
     notes = []
-    download = None
-    if step.get('extension'):
-        # A report is rendered by the server then downloaded
-        with page.expect_download() as info:
-            start(page, step)
-            client.idle()
-        download = info.value
-    else:
-        start(page, step)
-        client.idle()
+    client.downloads.clear()
+    start(page, step)
+    client.idle()
     client.screenshot(f"{step['kind']}-{step['label']}")
     problems = client.problems()
-    if download is not None and not problems:
+    if step.get('extension') and not problems:
+        # A report is rendered by the server then downloaded
+        deadline = time.monotonic() + STEP_TIMEOUT / 1000
+        while not client.downloads and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        if not client.downloads:
+            raise PlaywrightTimeout("the report was not downloaded")
+        download, = client.downloads
         content = pathlib.Path(download.path()).read_bytes()
         magic = MAGIC.get(step['extension'], b'')
         if not content.startswith(magic):
