@@ -43,13 +43,9 @@ STEP_TIMEOUT = 90_000
 # Menu entries or actions (by XML id) known to fail, with the reason: they
 # are not run (report.txt, beside the screenshots, lists them). Remove an
 # entry once fixed.
-EXPECTED_FAILURES = {
-    # sao 8.0 ignores the domain of a board's actions: each of the ten
-    # panels reads every indicator value, one record at a time, and the
-    # tab does not finish loading in minutes (the branch "dashboard" gives
-    # each panel a context_domain)
-    'ptce_reporting.menu_indicator_board': "the dashboard hangs the tab",
-    }
+# Menu entries (xml ids) known to fail, with the reason: none today (the
+# dashboard's panels each have their own context_domain since #15)
+EXPECTED_FAILURES = {}
 
 LISTING = """\
 import json

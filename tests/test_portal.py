@@ -1,8 +1,9 @@
 """The member portal in a real browser (Debian's chromium driven by
 Playwright) against trytond serving the demo database: an associate logs
 in, reads "Mes parts sociales", downloads the attestation, asks for the
-redemption of a share (a draft request for the board), and cannot reach
-another associate's attestation."""
+redemption of a share (a draft request for the board), books a room and
+cancels it, and cannot reach another associate's attestation."""
+import datetime
 import os
 import pathlib
 import shutil
@@ -71,6 +72,36 @@ def test_portal_shares(site, server, tmp_path):  # noqa: F811
         page.click('form[action$="shares"] button[type=submit]')
         page.wait_for_selector('.notice')
         page.screenshot(path=str(ARTIFACTS / '02-shares.png'), full_page=True)
+
+        # A room booked two months ahead, an overlapping one refused, the
+        # first cancelled
+        day = (datetime.date.today() + datetime.timedelta(days=60))
+        page.goto(f'{base}bookings?date={day.isoformat()}')
+        mine = page.locator('section[aria-labelledby=mine-title] tbody tr')
+        before = mine.count()
+        room = page.locator('form.booking').first
+        room.locator('input[name=start]').fill('10:00')
+        room.locator('input[name=end]').fill('12:00')
+        room.locator('input[name=description]').fill("Réunion")
+        room.locator('button[type=submit]').click()
+        page.wait_for_selector(
+            f'section[aria-labelledby=mine-title] tbody tr >> nth={before}')
+        page.screenshot(path=str(ARTIFACTS / '03-booked.png'), full_page=True)
+        room = page.locator('form.booking').first
+        room.locator('input[name=start]').fill('11:00')
+        room.locator('input[name=end]').fill('13:00')
+        room.locator('button[type=submit]').click()
+        page.wait_for_selector('p.error')
+        assert 'réserv' in page.locator('p.error').text_content()
+        assert mine.count() == before + 1
+        day_text = day.strftime('%d/%m/%Y')
+        mine.filter(has_text=day_text).get_by_role('button').click()
+        page.wait_for_load_state()
+        assert mine.filter(has_text=day_text).count() == 0
+        assert mine.count() == before
+        page.screenshot(path=str(ARTIFACTS / '04-cancelled.png'),
+            full_page=True)
+
         own = page.request.get(f'{base}document/attestation/{first.id}')
         other = page.request.get(f'{base}document/attestation/{second.id}')
         assert (own.status, other.status) == (200, 404)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from genshi.core import Markup
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
@@ -24,6 +25,7 @@ from trytond.wizard import Button, StateReport, StateView, Wizard
 from ptce_company.report import DocumentReport
 
 from . import fec
+from .exceptions import ReportingError
 
 # The keys of the context of account.general_ledger.account.context
 PARAMETERS = ['fiscalyear', 'start_period', 'end_period', 'from_date',
@@ -59,10 +61,20 @@ class LedgerReport(DocumentReport):
     def parameters(cls, data):
         """The general ledger's context: the data of the Print Ledgers
         wizard, else the context of the screen printed from"""
+        pool = Pool()
+        LedgerContext = pool.get('account.general_ledger.account.context')
         if data.get('parameters'):
             return dict(data['parameters'])
         context = Transaction().context
-        return {k: context.get(k) for k in PARAMETERS if context.get(k)}
+        parameters = {k: context.get(k) for k in PARAMETERS if context.get(k)}
+        if not parameters.get('fiscalyear'):
+            # Printed from a screen opened without the ledger's context:
+            # the screen's own default, the fiscal year of today
+            parameters['fiscalyear'] = LedgerContext.default_fiscalyear()
+        if not parameters.get('fiscalyear'):
+            raise ReportingError(gettext(
+                    'ptce_reporting.msg_ledger_no_fiscalyear'))
+        return parameters
 
     @classmethod
     def get_context(cls, records, header, data):
