@@ -336,6 +336,12 @@ def run_step(client, step):
                 position={'x': 2, 'y': 2})
         client.idle()
         state = page.evaluate(TAB)
+        # sao switches to the form once the record is read: on a loaded
+        # machine that may come after the requests seen idle
+        deadline = time.monotonic() + 10
+        while state.get('view') == 'tree' and time.monotonic() < deadline:
+            page.wait_for_timeout(250)
+            state = page.evaluate(TAB)
         client.screenshot(f"{step['kind']}-{step['label']}-first")
         problems += client.problems()
         if state.get('view') == 'form':
