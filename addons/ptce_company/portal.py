@@ -20,6 +20,7 @@ from genshi.template import MarkupTemplate
 from trytond import config
 from trytond.exceptions import RateLimitException
 from trytond.i18n import gettext
+from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.protocols.wrappers import (
     HTTPStatus,
@@ -53,6 +54,29 @@ def render(path, doctype=None, **values):
     template = MarkupTemplate(Path(path).read_text(encoding='utf-8'),
         filepath=str(path))
     return template.generate(**values).render('html', doctype=doctype)
+
+
+class PortalInviteMixin:
+    """The "Invite to the Portal" button of a model whose records name a
+    party (``portal_party``): an associate, a lease."""
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update(portal_invite={})
+
+    @property
+    def portal_party(self):
+        raise NotImplementedError
+
+    @classmethod
+    @ModelView.button
+    def portal_invite(cls, records):
+        "Invite the parties to the member portal (e-mail with a link)"
+        pool = Pool()
+        WebUser = pool.get('web.user')
+        WebUser.portal_invite(list({r.portal_party for r in records}))
 
 
 class WebUser(metaclass=PoolMeta):

@@ -10,30 +10,22 @@ from pathlib import Path
 
 from trytond.exceptions import UserError
 from trytond.i18n import gettext
-from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.protocols.wrappers import redirect
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from ptce_company.portal import PortalInviteMixin
+
 TEMPLATES = Path(__file__).parent / 'portal'
 
 
-class Lease(metaclass=PoolMeta):
+class Lease(PortalInviteMixin, metaclass=PoolMeta):
     __name__ = 'ptce.lease'
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update(portal_invite={})
-
-    @classmethod
-    @ModelView.button
-    def portal_invite(cls, leases):
-        "Invite the tenants to the member portal (e-mail with a link)"
-        pool = Pool()
-        WebUser = pool.get('web.user')
-        WebUser.portal_invite(list({l.tenant for l in leases}))
+    @property
+    def portal_party(self):
+        return self.tenant
 
 
 class WebUser(metaclass=PoolMeta):

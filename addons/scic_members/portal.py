@@ -8,28 +8,20 @@ import datetime
 from pathlib import Path
 
 from trytond.i18n import gettext
-from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.protocols.wrappers import redirect
+
+from ptce_company.portal import PortalInviteMixin
 
 TEMPLATES = Path(__file__).parent / 'portal'
 
 
-class Member(metaclass=PoolMeta):
+class Member(PortalInviteMixin, metaclass=PoolMeta):
     __name__ = 'scic.member'
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._buttons.update(portal_invite={})
-
-    @classmethod
-    @ModelView.button
-    def portal_invite(cls, members):
-        "Invite the associates to the member portal (e-mail with a link)"
-        pool = Pool()
-        WebUser = pool.get('web.user')
-        WebUser.portal_invite(list({m.party for m in members}))
+    @property
+    def portal_party(self):
+        return self.party
 
 
 class WebUser(metaclass=PoolMeta):
