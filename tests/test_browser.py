@@ -6,7 +6,7 @@ action and relate keywords, run on the first record of the model). In each
 list the first record is opened. Any error dialog of sao (an exception of
 the server or a user error) and any error of the page (console error,
 uncaught exception) fails the test. A screenshot of each step is kept in
-${ATELIERS_ARTIFACTS:-artifacts/browser} (CI keeps it).
+${ATELIERS_ARTIFACTS:-artifacts}/browser (CI keeps it).
 
 Wizards are opened on their first form and left by their cancel button
 (a wizard whose first state does something at once is not run); reports
@@ -35,8 +35,8 @@ MODULES = ['ptce_company', 'scic_members', 'ptce_spaces', 'ptce_sectors',
     'ptce_reporting']
 CHROMIUM = pathlib.Path(
     os.environ.get('ATELIERS_CHROMIUM', '/usr/bin/chromium'))
-ARTIFACTS = pathlib.Path(os.environ.get('ATELIERS_ARTIFACTS',
-        ROOT / 'artifacts' / 'browser'))
+ARTIFACTS = pathlib.Path(os.environ.get(
+        'ATELIERS_ARTIFACTS', ROOT / 'artifacts')) / 'browser'
 # How long a step may wait for the client (ms): a view still loading then
 # fails (the next steps start again on a new page)
 STEP_TIMEOUT = 90_000
