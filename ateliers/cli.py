@@ -147,6 +147,7 @@ def init(database, demo, reset, language, year):
         building = environment.building_name(database)
         # What an interrupted run left
         environment.drop_database(building)
+        environment.discard_files(building)
         password, final_password = environment.init_password(database)
         environment.ensure_sealing_key()
         environment.create_database(building)
@@ -156,6 +157,7 @@ def init(database, demo, reset, language, year):
         except BaseException:
             try:
                 environment.drop_database(building)
+                environment.discard_files(building)
             finally:
                 if final_password:
                     password.unlink(missing_ok=True)
@@ -310,7 +312,7 @@ def shell(database):
             database])
 
 
-for _name in ['members', 'spaces', 'sectors', 'reporting']:
+for _name in ['members', 'spaces', 'sectors', 'reporting', 'operations']:
     _module = importlib.import_module(f'.commands.{_name}', __package__)
     for _command in getattr(_module, 'COMMANDS', []):
         main.add_command(_command)

@@ -7,9 +7,11 @@ the admin password all under one data folder (``ATELIERS_HOME``, default
 ``./var``).
 """
 import contextlib
+import datetime
 import os
 import pathlib
 import secrets
+import shutil
 
 # In dependency order: ptce_company is the base of the four others
 MODULES = [
@@ -212,10 +214,51 @@ def drop_database(database):
             .format(sql.Identifier(database)))
 
 
+def _files(database):
+    """The folders of files kept outside the database under its name: its
+    filestore and the signed archives of its till closings"""
+    from trytond import config
+    folders = [('filestore',
+            pathlib.Path(config.get('database', 'path')) / database)]
+    archives = config.get('ptce_sectors', 'archive_path', default=None)
+    if archives:
+        folders.append(('archives', pathlib.Path(archives) / database))
+    return folders
+
+
+def discard_files(database):
+    """Remove the files of a database that was never served (an
+    interrupted build)"""
+    for _, folder in _files(database):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _move_files(source, target):
+    """Give the files of the database source to target.  The closing
+    archives of a replaced target are legal records: they are kept aside
+    (``<target>.replaced-<time>``), never deleted; its filestore goes with
+    its database."""
+    stamp = datetime.datetime.now().strftime('%Y%m%dT%H%M%S')
+    for (kind, old), (_, new) in zip(_files(source), _files(target)):
+        if new.exists():
+            if kind == 'archives':
+                new.rename(new.with_name(f'{new.name}.replaced-{stamp}'))
+            else:
+                shutil.rmtree(new)
+        if old.exists():
+            new.parent.mkdir(parents=True, exist_ok=True)
+            old.rename(new)
+
+
 def rename_database(source, target):
     """Give the database source the name target, replacing target if it
-    exists; on PostgreSQL the old target is dropped once the swap is
-    committed"""
+    exists, with its files (filestore, closing archives); on PostgreSQL
+    the old target is dropped once the swap is committed"""
+    _rename_database(source, target)
+    _move_files(source, target)
+
+
+def _rename_database(source, target):
     from psycopg import sql
     if backend_name() == 'sqlite':
         # Atomic, also when it replaces target; source is closed (built by

@@ -28,7 +28,8 @@ def test_pos_close_verify(site):
         last_month.isoformat(), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith('Clôture n° '), run.stdout
-    archives = sorted((home / 'pos-archives').glob('closing-*-month-*.csv'))
+    archives = sorted((home / 'pos-archives' / database).glob(
+        'closing-*-month-*.csv'))
     assert len(archives) == 1, archives
     assert archives[0].read_bytes().splitlines()[-1].startswith(
         b'hmac-sha256;')

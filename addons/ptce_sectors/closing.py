@@ -16,7 +16,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from sql.aggregate import Max
-from trytond import config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
@@ -365,16 +364,16 @@ class Closing(ModelSQL, ModelView):
 
     def write_archive(self):
         """Queue the signed archive of the closing in the archive folder
-        (``[ptce_sectors] archive_path``): the anchor of the chain outside
-        the database, written when the transaction commits."""
-        folder = config.get(seal.SECTION, 'archive_path', default=None)
+        (``[ptce_sectors] archive_path/<database>``): the anchor of the
+        chain outside the database, written when the transaction commits."""
+        folder = seal.archive_folder(Transaction().database.name)
         if not folder:
             return
         content, _ = self.get_archive()
         name = (f'closing-{self.point.id}-{self.sequence:06d}-{self.type}-'
             f'{_date(self.date_from)}.csv')
         files = Transaction().join(ArchiveFiles())
-        files.add(pathlib.Path(folder) / name, content)
+        files.add(folder / name, content)
 
     @classmethod
     def verify_point(cls, point, sales_data, head, keys):

@@ -48,6 +48,15 @@ def read_keys(path):
     return keys
 
 
+def archive_folder(database):
+    """The folder of the signed closing archives of the database:
+    ``[ptce_sectors] archive_path/<database>`` (one folder per database, so
+    that the hubs served by one trytond never mix their archives), or None
+    when no archive path is configured."""
+    folder = config.get(SECTION, 'archive_path', default=None)
+    return pathlib.Path(folder) / database if folder else None
+
+
 def load_keys():
     """The keys of the configured file ({} when none is configured or the
     file cannot be read: then nothing can be signed nor verified)."""

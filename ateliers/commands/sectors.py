@@ -106,13 +106,13 @@ def pos():
     type=click.Path(exists=True, readable=True),
     help="Archives de clôture (fichier ou dossier) : la base ne doit pas "
     "être en retard sur la plus récente. Défaut : le dossier "
-    "[ptce_sectors] archive_path de la configuration.")
+    "[ptce_sectors] archive_path/<base> de la configuration.")
 def verify_command(database, archives):
     "Check the sealed chains of the points of sale"
-    from trytond.config import config
+    from ptce_sectors import seal
     if not archives:
-        folder = config.get('ptce_sectors', 'archive_path', default=None)
-        if folder and pathlib.Path(folder).is_dir():
+        folder = seal.archive_folder(database)
+        if folder and folder.is_dir():
             archives = [folder]
     archives = archive_contents(archives)
     with environment.transaction(database, readonly=True) as pool:
