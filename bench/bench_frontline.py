@@ -351,10 +351,6 @@ class Recorder:
                 self.times[action].append(seconds)
 
 
-class Stop(Exception):
-    pass
-
-
 def timed(recorder, action, function):
     start = time.perf_counter()
     try:
@@ -390,6 +386,7 @@ def till_client(base, database, login, point, catalog, recorder, ready,
         if data.get('error'):
             raise RuntimeError(data['error'])
         return data['result']
+    # The page sends the user's preferences as context with every call
     context = {}
     context = rpc('model.res.user.get_preferences', [True])
 
