@@ -160,13 +160,58 @@ def simulated_today(pool, date):
             Date.today = saved
 
 
-def _in_day(sim, date, function):
-    """Run function(pool) in one transaction dated date as admin, with the
-    company in the context, like environment.run (restarted when trytond
-    asks for locks or another process holds them).  The random generator,
-    the summary and the states are put back as they were before each
-    attempt: a restarted day makes the same records."""
+def _pool(sim):
+    """The pool of the database, loaded once for the whole run
+    (environment.open_pool loads every module again at each call)"""
+    from trytond.pool import Pool
+
     from .. import environment
+    pool = getattr(sim, '_pool', None)
+    if pool is None:
+        if sim.database in Pool.database_list():
+            # Already loaded in this process (by proteus in ateliers init)
+            pool = Pool(sim.database)
+        else:
+            pool = environment.open_pool(sim.database)
+        sim._pool = pool
+    return pool
+
+
+def _transaction(sim, function, readonly=False):
+    """function(pool) in one transaction as admin with the company in the
+    context, committed at the end, like environment.run: started again
+    when trytond asks for locks first or another process holds them"""
+    import time
+
+    from trytond import backend
+    from trytond.transaction import Transaction, TransactionError
+
+    from .. import environment
+    pool = _pool(sim)
+    extras = {}
+    for attempt in range(20):
+        try:
+            with Transaction().start(
+                    sim.database, 0, readonly=readonly, **extras) as tx:
+                with environment.as_admin(pool):
+                    result = function(pool)
+                if not readonly:
+                    tx.commit()
+                return result
+        except TransactionError as error:
+            error.fix(extras)
+        except backend.DatabaseOperationalError:
+            if attempt == 19:
+                raise
+            time.sleep(min(0.1 * 2 ** attempt, 5))
+    raise ToolError(
+        "Base occupée : la transaction n'a pas pu prendre ses verrous.")
+
+
+def _in_day(sim, date, function):
+    """Run function(pool) in one transaction dated date (see _transaction).
+    The random generator, the summary and the states are put back as they
+    were before each attempt: a restarted day makes the same records."""
     saved = (sim.rng.getstate(), copy.deepcopy(sim.summary),
         copy.deepcopy(sim.state))
 
@@ -177,7 +222,13 @@ def _in_day(sim, date, function):
         sim.today = date
         with simulated_today(pool, date):
             return function(pool)
-    return environment.run(sim.database, attempt)
+    return _transaction(sim, attempt)
+
+
+# Queue tasks the simulation leaves to the worker (trytond-worker): the
+# PDF of each posted customer invoice, rendered again at its first print
+# when no worker ran it; rendering them would double the run's time
+LEFT_TO_WORKER = {('account.invoice', 'print_invoice')}
 
 
 def _run_pending_tasks(sim):
@@ -185,13 +236,25 @@ def _run_pending_tasks(sim):
     batches), each in its own transaction, as the dispatcher does"""
     from trytond.transaction import Transaction
     from trytond.worker import run_task
-    from .. import environment
     pending = Transaction().tasks
-    pool = environment.open_pool(sim.database)
-    while pending:
-        task_id = pending.pop(0)
+    if not pending:
+        return
+    pool = _pool(sim)
+    tasks = list(pending)
+    del pending[:]
+
+    def kinds(pool):
+        Queue = pool.get('ir.queue')
+        return {t.id: (t.data['model'], t.data['method'])
+            for t in Queue.browse(tasks)}
+    kinds = _transaction(sim, kinds, readonly=True)
+    for task_id in tasks:
+        if kinds.get(task_id) in LEFT_TO_WORKER:
+            continue
         with simulated_today(pool, sim.today):
             run_task(pool, task_id)
+        # The tasks that this one pushed in turn
+        _run_pending_tasks(sim)
 
 
 def ensure_demo_data(database):
@@ -218,7 +281,7 @@ def run(sim):
 
     def company(pool):
         return environment.current_company(pool).id
-    sim.company = environment.run(sim.database, company, readonly=True)
+    sim.company = _transaction(sim, company, readonly=True)
 
     for module in hooks:
         sim.progress(f"Préparation ({module.__name__.rsplit('.', 1)[1]})")
@@ -253,7 +316,6 @@ def close_year(sim):
     of ptce_reporting) in the summary, then the scripted closing of
     ``ateliers close-year`` when the tool has it.  Without it the year
     stays open (the closing is the accountant's, see doc/performance.rst)"""
-    from .. import environment
     from ..cli import main
 
     def blockers(pool):
@@ -266,8 +328,8 @@ def close_year(sim):
         return sum(len(b.records) for b in fiscalyear.get_year_end_blockers()
             if b.code != 'open_periods')
     sim.progress("Clôture")
-    sim.summary['closing.blockers'] = environment.run(
-        sim.database, blockers, readonly=True)
+    sim.summary['closing.blockers'] = _transaction(
+        sim, blockers, readonly=True)
     command = main.commands.get('close-year')
     if command is None:
         sim.summary['closing.todo'] = 1
