@@ -16,8 +16,10 @@ Each module file defines:
   database has it);
 - ``day(sim, date)``: every calendar day of the simulated range;
 - ``month_end(sim, date)`` (optional): the last day of each month, after
-  the days of all the modules;
-- ``year_end(sim)`` (optional): once, when the range reaches 31 December.
+  the days of all the modules, in the same transaction; ``ir.date.today``
+  is then the next day (the month is over: its closings are allowed);
+- ``year_end(sim)`` (optional): once, when the range reaches 31 December,
+  ``ir.date.today`` being 1 January of the next year.
 
 Each day is one transaction, committed after all the modules ran: a crash
 loses one day at most.  The tasks the day pushed to the queue (the rent
@@ -289,13 +291,16 @@ def run(sim):
         _run_pending_tasks(sim)
 
     for date in sim.days:
-        def day(pool, date=date):
+        next_day = date + datetime.timedelta(days=1)
+
+        def day(pool, date=date, next_day=next_day):
             for module in hooks:
                 module.day(sim, date)
             if last_of_month(date):
                 for module in hooks:
                     if hasattr(module, 'month_end'):
-                        module.month_end(sim, date)
+                        with simulated_today(pool, next_day):
+                            module.month_end(sim, date)
         sim.progress(f"{date:%d/%m/%Y}")
         _in_day(sim, date, day)
         _run_pending_tasks(sim)
@@ -305,38 +310,38 @@ def run(sim):
         for module in hooks:
             if hasattr(module, 'year_end'):
                 sim.progress("Clôture")
-                _in_day(sim, sim.end, lambda pool: module.year_end(sim))
+                _in_day(sim, sim.end + datetime.timedelta(days=1),
+                    lambda pool: module.year_end(sim))
                 _run_pending_tasks(sim)
         close_year(sim)
     return sim.summary
 
 
 def close_year(sim):
-    """The closing of the simulated year: what blocks it (the close-check
-    of ptce_reporting) in the summary, then the scripted closing of
-    ``ateliers close-year`` when the tool has it.  Without it the year
-    stays open (the closing is the accountant's, see doc/performance.rst)"""
-    from ..cli import main
-
-    def blockers(pool):
-        FiscalYear = pool.get('account.fiscalyear')
-        fiscalyear, = FiscalYear.search([
-                ('company', '=', sim.company),
-                ('start_date', '<=', sim.end),
-                ('end_date', '>=', sim.end),
-                ])
-        return sum(len(b.records) for b in fiscalyear.get_year_end_blockers()
-            if b.code != 'open_periods')
+    """The closing of the simulated year with Tryton's standard steps as
+    ``ateliers accounting close-year`` runs them (ptce_reporting.closing's
+    close_year, when the module has it): only when nothing blocks it (the
+    close-check and the cross-checks); what blocks is counted in the
+    summary and the year stays open for the accountant to look at."""
+    from ptce_reporting import closing
     sim.progress("Clôture")
-    sim.summary['closing.blockers'] = _transaction(
-        sim, blockers, readonly=True)
-    command = main.commands.get('close-year')
-    if command is None:
-        sim.summary['closing.todo'] = 1
-        return
-    command.main(['--database', sim.database, '--year', str(sim.year)],
-        standalone_mode=False)
-    sim.summary['closing.done'] = 1
+
+    def close(pool):
+        Company = pool.get('company.company')
+        fiscalyear = closing.get_fiscalyear(Company(sim.company), sim.year)
+        if hasattr(closing, 'closing_obstacles'):
+            blockers, failed = closing.closing_obstacles(fiscalyear)
+            count = sum(b.count for b in blockers) + len(failed)
+        else:
+            count = sum(b.count for b in fiscalyear.get_year_end_blockers()
+                if b.code != 'open_periods')
+        sim.summary['closing.blockers'] = count
+        if count or not hasattr(closing, 'close_year'):
+            sim.summary['closing.todo'] = 1
+            return
+        closing.close_year(fiscalyear, renew=False)
+        sim.summary['closing.done'] = 1
+    _in_day(sim, sim.end + datetime.timedelta(days=1), close)
 
 
 # The lines of the summary, in the order printed, with their French label
@@ -363,7 +368,7 @@ SUMMARY = [
     ('reporting.bank_receipts', "Encaissements bancaires rapprochés"),
     ('closing.blockers', "Points bloquant la clôture"),
     ('closing.done', "Exercice clôturé"),
-    ('closing.todo', "Clôture à faire (ateliers close-year absent)"),
+    ('closing.todo', "Exercice laissé ouvert (à clôturer)"),
     ]
 
 
