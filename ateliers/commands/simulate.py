@@ -9,17 +9,6 @@ from .. import environment, options
 from ..options import database_option
 
 
-def _progress_line(stream):
-    "A progress line rewritten in place on a terminal, else nothing"
-    if not stream.isatty():
-        return lambda label: None
-
-    def progress(label):
-        stream.write(f"\rSimulation : {label:<30}")
-        stream.flush()
-    return progress
-
-
 @click.command('simulate')
 @database_option
 @options.year_option(required=True,
@@ -51,14 +40,22 @@ def simulate(database, year, scale, seed, until):
             param_hint="'--until'")
     environment.run(database, lambda pool: options.check_fiscal_year(
             pool, year), readonly=True)
-    sim = Simulation(database, year, scale=scale, seed=seed, until=until,
-        progress=_progress_line(sys.stderr))
+    sim = Simulation(database, year, scale=scale, seed=seed, until=until)
     started = time.monotonic()
     if ensure_demo_data(database):
         click.echo("Données de démonstration chargées.")
-    run(sim)
-    if sys.stderr.isatty():
-        sys.stderr.write('\n')
+    days = (sim.end - sim.start).days + 1
+    with click.progressbar(length=days, label="Simulation",
+            file=sys.stderr, show_pos=True) as bar:
+        def progress(label):
+            bar.label = f"Simulation {label}"
+            # One step a simulated day (the labels of the days are dates)
+            if label[:1].isdigit():
+                bar.update(1)
+            else:
+                bar.render_progress()
+        sim.progress = progress
+        run(sim)
     click.echo(f"Simulation de {sim.start:%d/%m/%Y} au {sim.end:%d/%m/%Y} "
         f"(échelle {scale}, graine {sim.seed}) en "
         f"{time.monotonic() - started:.0f} s :")
