@@ -268,9 +268,12 @@ def ensure_demo_data(database):
         return bool(pool.get('ptce.space').search([], limit=1))
     if environment.run(database, has_spaces, readonly=True):
         return False
+    from trytond import config as trytond_config
+
     from ..cli import _proteus
     from ..demo import setup as setup_demo
-    config = _proteus(database, 'fr')
+    config = _proteus(database,
+        trytond_config.get('database', 'language', default='fr'))
     setup_demo(config)
     return True
 
