@@ -105,8 +105,9 @@ def setup(sim):
         plan.setdefault(date.isoformat(), []).append(('revise', revised.id))
     leaving = by_tenant.get(LEAVING)
     if leaving:
-        # Notice given so that the lease ends before December
-        notice = _add_months(datetime.date(sim.year, 11, 30),
+        # Notice given so that the lease ends in the autumn (its deposit
+        # returned two weeks later)
+        notice = _add_months(datetime.date(sim.year, 10, 31),
             -(leaving.notice_period or 0))
         notice = max(notice, datetime.date(sim.year, 2, 1))
         notice = min(d for d in sim.opening_days if d >= notice)
