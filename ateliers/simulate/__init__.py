@@ -352,6 +352,7 @@ SUMMARY = [
     ('days', "Jours simulés"),
     ('opening_days', "Jours d'ouverture"),
     ('scic.members', "Associés admis (au total)"),
+    ('scic.register_taken_over', "Associés repris du registre (échelle)"),
     ('scic.admissions', "Admissions de l'année"),
     ('scic.subscriptions', "Souscriptions"),
     ('scic.calls', "Appels de capital"),
