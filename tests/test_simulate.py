@@ -9,8 +9,6 @@ databases: SQLite as a file, PostgreSQL as a database used as template."""
 import datetime
 import hashlib
 import json
-import os
-import pathlib
 import re
 import shutil
 import subprocess
@@ -106,10 +104,11 @@ else:
 def _key():
     "The sources the base database is made of"
     digest = hashlib.sha256(URI.split(':', 1)[0].encode())
-    digest.update(pathlib.Path(os.environ.get('DB_CACHE', '')).name.encode())
     for path in sorted([*ROOT.glob('ateliers/*.py'),
                 *ROOT.glob('ateliers/demo/*.py'),
-                *ROOT.glob('addons/*/*.py'), *ROOT.glob('addons/*/*.xml')]):
+                *ROOT.glob('addons/*/*.py'), *ROOT.glob('addons/*/*.xml'),
+                *ROOT.glob('addons/*/*.cfg'),
+                *ROOT.glob('addons/*/data/*')]):
         digest.update(path.read_bytes())
     digest.update(str(YEAR).encode())
     return digest.hexdigest()[:12]
