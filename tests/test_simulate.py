@@ -42,8 +42,12 @@ def counts(pool):
             ('invoice_date', '>=', start), ('invoice_date', '<=', end),
             ('lines.origin', 'like', 'ptce.lease,%'),
             ], order=[('id', 'ASC')])
+    # The movements of the associates admitted in the year (the demo data
+    # has movements of its own this year)
     movements = Movement.search([
             ('date', '>=', start), ('opening', '=', False),
+            ('member.admission_date', '>=', start),
+            ('state', '=', 'confirmed'),
             ], order=[('id', 'ASC')])
     new = Member.search([('admission_date', '>=', start)],
         order=[('id', 'ASC')])
