@@ -230,3 +230,21 @@ def _events(sim, date, plan):
     plan = sim.state['scic_members']['plan']
     for key, events in later.items():
         plan.setdefault(key, []).extend(events)
+
+
+def year_end(sim):
+    """The accountant posts the entries of the register left in draft
+    (those the demo data made) before closing the year"""
+    pool = Pool()
+    Move = pool.get('account.move')
+    Movement = pool.get('scic.share.movement')
+    moves = Move.search([
+            ('company', '=', sim.company),
+            ('state', '=', 'draft'),
+            ('date', '>=', sim.start),
+            ('date', '<=', sim.end),
+            ('origin', 'like', f'{Movement.__name__},%'),
+            ])
+    if moves:
+        Move.post(moves)
+        sim.summary['scic.entries_posted_at_year_end'] += len(moves)
