@@ -47,8 +47,12 @@ def simulate(database, year, scale, seed, until):
     days = (sim.end - sim.start).days + 1
     with click.progressbar(length=days, label="Simulation",
             file=sys.stderr, show_pos=True) as bar:
+        tty = sys.stderr.isatty()
+
         def progress(label):
-            bar.label = f"Simulation {label}"
+            if tty:
+                # Off a terminal click writes each new label on a line
+                bar.label = f"Simulation {label}"
             # One step a simulated day (the labels of the days are dates)
             if label[:1].isdigit():
                 bar.update(1)
