@@ -202,12 +202,25 @@ def setup_process(database, language, year, demo):
         if demo:
             from .demo import setup as setup_demo
             setup_demo(config)
+            simulate_demo(database, int(year))
         finish_init(config=config)
     except Exception as error:
         if os.environ.get('ATELIERS_DEBUG'):
             raise
         sys.stderr.write(one_line(error) + '\n')
         sys.exit(1)
+
+
+def simulate_demo(database, year, today=None):
+    """The demo's year so far: a scale-1 simulation of the year up to
+    today (the whole year when it is past, nothing when it is to come), so
+    that every indicator and funder pack shows a real year"""
+    from .simulate import Simulation, run
+    today = today or datetime.date.today()
+    if year > today.year:
+        return
+    until = today if year == today.year else None
+    run(Simulation(database, year, scale=1, until=until))
 
 
 def _proteus(database, language):
@@ -312,7 +325,8 @@ def shell(database):
             database])
 
 
-for _name in ['members', 'spaces', 'sectors', 'reporting', 'operations']:
+for _name in ['members', 'spaces', 'sectors', 'reporting', 'operations',
+        'simulate']:
     _module = importlib.import_module(f'.commands.{_name}', __package__)
     for _command in getattr(_module, 'COMMANDS', []):
         main.add_command(_command)

@@ -1,14 +1,14 @@
 # This file is part of Les Ateliers ERP.  The COPYRIGHT file at the top
 # level of this repository contains the full copyright notices and license
 # terms.
-"""Demo data of ptce_reporting: the grants of Les Ateliers and a year of
-its registers (6 new activities, 12 direct jobs, about 150 visitors a
-day), then the indicators of the year."""
+"""Demo data of ptce_reporting: the grants of Les Ateliers awarded for the
+year and its registers (6 new activities, 12 direct jobs).  The year
+itself (the visitors of each day, the instalments received, the
+indicators) is simulated: ateliers/simulate/ptce_reporting.py."""
 import datetime
-import random
 from decimal import Decimal
 
-from proteus import Model, Wizard
+from proteus import Model
 
 from ..setup import get_sectors
 from .parties import add_siren, set_address
@@ -112,12 +112,6 @@ def setup(config, modules, company):
                 amount=Decimal(planned))
         grant.save()
         grant.click('award')
-        if received:
-            grant.click('receive')
-            grant.instalments.new(date=datetime.date(year, 4, 30),
-                amount=(Decimal(amount) * received).quantize(Decimal(1)),
-                description="Versement")
-            grant.save()
 
     sectors = get_sectors(config=config)
     Activity = Model.get('ptce.activity', config=config)
@@ -129,20 +123,3 @@ def setup(config, modules, company):
         Job(name=name, contract_type=contract, fte=Decimal(fte),
             start_date=datetime.date(year, month, 1),
             employer=company.party).save()
-
-    # About 150 visitors a day, Tuesday to Saturday
-    VisitorCount = Model.get('ptce.visitor.count', config=config)
-    generator = random.Random(year)
-    counts = []
-    day = datetime.date(year, 1, 1)
-    today = datetime.date.today()
-    while day <= today and day.year == year:
-        if day.weekday() in {1, 2, 3, 4, 5}:
-            counts.append(VisitorCount(date=day, site="Les Ateliers",
-                    count=generator.randint(110, 190)))
-        day += datetime.timedelta(days=1)
-    VisitorCount.save(counts)
-
-    compute = Wizard('ptce.indicator.compute', config=config)
-    compute.form.year = year
-    compute.execute('compute')
