@@ -123,6 +123,7 @@ def test_portal_shares(site, server, tmp_path):  # noqa: F811
         page.fill('#street', "5 place Jean Jaurès")
         page.fill('#postal_code', "81100")
         page.fill('#city', "Castres")
+        page.fill('#email', 'portail.essai@example.org')
         page.click('form:has(#street) button[type=submit]')
         page.wait_for_selector('.notice')
         assert page.input_value('#street') == "5 place Jean Jaurès"

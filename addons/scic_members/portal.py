@@ -159,7 +159,7 @@ class WebUser(metaclass=PoolMeta):
                 'closed': "Close (procès-verbal disponible)",
                 },
             'attendances': {
-                'absent': "Absent ou non encore pointé",
+                'absent': "Absent",
                 'present': "Présent",
                 'represented': "Représenté",
                 },
