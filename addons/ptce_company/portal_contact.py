@@ -109,7 +109,8 @@ class WebUser(metaclass=PoolMeta):
         email = (form.get('email') or '').strip()
         phone = (form.get('phone') or '').strip()
         if not (street and postal_code and city):
-            raise PortalError(gettext('ptce_company.msg_portal_contact_address'))
+            raise PortalError(gettext(
+                    'ptce_company.msg_portal_contact_address'))
         if not email:
             raise PortalError(gettext('ptce_company.msg_portal_contact_email'))
 
