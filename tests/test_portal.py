@@ -2,7 +2,9 @@
 Playwright) against trytond serving the demo database: an associate logs
 in, reads "Mes parts sociales", downloads the attestation, asks for the
 redemption of a share (a draft request for the board), books a room and
-cancels it, and cannot reach another associate's attestation."""
+cancels it, opens "Assemblées" and downloads a convocation list, changes
+its address in "Mes coordonnées", enters an IBAN and signs the SEPA
+mandate, and cannot reach another associate's attestation."""
 import datetime
 import os
 import pathlib
@@ -102,6 +104,44 @@ def test_portal_shares(site, server, tmp_path):  # noqa: F811
         page.screenshot(path=str(ARTIFACTS / '04-cancelled.png'),
             full_page=True)
 
+        # The assemblies the associate is convened to and a convocation
+        page.goto(base + 'assemblies')
+        assert page.locator('section.card h2').count() >= 1
+        page.screenshot(path=str(ARTIFACTS / '05-assemblies.png'),
+            full_page=True)
+        with page.expect_download() as download:
+            page.locator('a', has_text='associés convoqués').first.click()
+        convocation = tmp_path / 'convocation.pdf'
+        download.value.save_as(convocation)
+        assert convocation.read_bytes()[:4] == b'%PDF'
+
+        # A new address, then the IBAN and the mandate (an active mandate
+        # of the demo is revoked first)
+        page.goto(base + 'contact')
+        page.screenshot(path=str(ARTIFACTS / '06-contact.png'),
+            full_page=True)
+        page.fill('#street', "5 place Jean Jaurès")
+        page.fill('#postal_code', "81100")
+        page.fill('#city', "Castres")
+        page.fill('#email', 'portail.essai@example.org')
+        page.click('form:has(#street) button[type=submit]')
+        page.wait_for_selector('.notice')
+        assert page.input_value('#street') == "5 place Jean Jaurès"
+        revoke = page.get_by_role('button', name="Révoquer ce mandat")
+        if revoke.count():
+            revoke.first.click()
+            page.wait_for_selector('#iban')
+        page.fill('#iban', 'FR76 3000 6000 0112 3456 7890 189')
+        page.check('#accept')
+        page.click('form:has(#iban) button[type=submit]')
+        page.wait_for_selector('.notice')
+        assert 'signé' in page.locator('.notice').text_content()
+        assert '3000 6000' not in page.content()
+        assert page.locator('dd.masked').first.text_content().startswith(
+            'FR76')
+        page.screenshot(path=str(ARTIFACTS / '07-mandate.png'),
+            full_page=True)
+
         own = page.request.get(f'{base}document/attestation/{first.id}')
         other = page.request.get(f'{base}document/attestation/{second.id}')
         assert (own.status, other.status) == (200, 404)
@@ -121,5 +161,15 @@ def test_portal_shares(site, server, tmp_path):  # noqa: F811
             1, "Départ de Castres")
         assert len(Movement.find(
                 [('kind', '=', 'redemption_request')])) == requests + 1
+        Party = Model.get('party.party', config=config)
+        Mandate = Model.get('account.payment.sepa.mandate', config=config)
+        party = Party(first.party.id)
+        assert [a.street for a in party.addresses if a.active] == [
+            "5 place Jean Jaurès"]
+        mandate, = Mandate.find([
+                ('party', '=', party.id), ('state', '=', 'validated')])
+        assert mandate.account_number.number_compact == (
+            'FR7630006000011234567890189')
+        assert mandate.signature_date == datetime.date.today()
     finally:
         pconfig._CONFIG.current = None

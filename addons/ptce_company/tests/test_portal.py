@@ -2,7 +2,9 @@
 # level of this repository contains the full copyright notices and license
 # terms.
 """The member portal's frame: log in, the session cookie, CSRF, password
-reset by e-mail, and "Mes factures" showing only the party's invoices."""
+reset by e-mail, "Mes factures" showing only the party's invoices and "Mes
+coordonnées" (address, e-mail, phone, IBAN and SEPA mandate)."""
+import datetime
 import re
 from decimal import Decimal
 from unittest.mock import patch
@@ -248,6 +250,143 @@ class PortalTestCase(RouteTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.login(client, email='chloe@example.org',
                 password='bienvenue-chloe').status_code, 302)
+
+    def contact_page(self, client, redirection=None):
+        "The page, or where a POST redirected to"
+        if redirection is not None:
+            self.assertEqual(redirection.status_code, 302)
+        response = client.get(redirection.location if redirection
+            else f'/{DB_NAME}/portal/contact')
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_contact_change(self):
+        "Alice changes her address, e-mail and phone; a wrong form is kept"
+        client = self.client()
+        self.login(client)
+        page = self.contact_page(client)
+        self.assertIn('value="Castres"', page.text)
+        token = csrf(page)
+        form = {
+            'csrf': token, 'action': 'contact',
+            'street': "3 rue de la Paix", 'postal_code': "81100",
+            'city': "Castres", 'email': 'alice.martin@example.org',
+            'phone': '',
+            }
+        refused = client.post(f'/{DB_NAME}/portal/contact',
+            data={**form, 'city': ''})
+        self.assertEqual(refused.status_code, 200)
+        self.assertIn('role="alert"', refused.text)
+        self.assertIn('3 rue de la Paix', refused.text)  # the form is kept
+        response = client.post(
+            f'/{DB_NAME}/portal/contact', data={**form, 'csrf': 'forged'})
+        self.assertEqual(response.status_code, 403)
+        response = client.post(f'/{DB_NAME}/portal/contact', data=form)
+        page = self.contact_page(client, response)
+        self.assertIn("Vos coordonnées sont enregistrées", page.text)
+        self.assertIn('3 rue de la Paix', page.text)
+
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            Party = pool.get('party.party')
+            Address = pool.get('party.address')
+            alice, = Party.search([('name', '=', "Alice Martin")])
+            bruno, = Party.search([('name', '=', "Bruno Costa")])
+            address = alice.address_get()
+            self.assertEqual(
+                (address.street, address.postal_code, address.city),
+                ("3 rue de la Paix", "81100", "Castres"))
+            self.assertEqual(alice.email, 'alice.martin@example.org')
+            # The invoice keeps the address it was posted with
+            old, = Address.search([
+                    ('party', '=', alice.id), ('active', '=', False)])
+            self.assertEqual(old.city, "Castres")
+            self.assertFalse(old.street)
+            self.assertFalse(bruno.email)
+
+    def test_sepa_mandate(self):
+        """Without creditor identifier the page says so; then Alice enters
+        her IBAN, signs the mandate and revokes it; Bruno cannot revoke
+        it"""
+        client = self.client()
+        self.login(client)
+        page = self.contact_page(client)
+        self.assertIn("SEPA creditor identifier", page.text)
+        self.assertNotIn('name="iban"', page.text)
+        response = client.post(f'/{DB_NAME}/portal/contact', data={
+                'csrf': csrf(page), 'action': 'mandate', 'accept': 'yes',
+                'iban': 'FR14 2004 1010 0505 0001 3M02 606'})
+        self.assertIn("SEPA creditor identifier", response.text)
+
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Company = pool.get('company.company')
+            Identifier = pool.get('party.identifier')
+            company, = Company.search([])
+            Identifier(party=company.party, type='eu_at_02',
+                code='FR72ZZZ123456').save()
+            transaction.commit()
+
+        page = self.contact_page(client)
+        self.assertIn('FR72ZZZ123456', page.text)
+        token = csrf(page)
+        form = {'csrf': token, 'action': 'mandate', 'accept': 'yes',
+            'iban': 'FR14 2004 1010 0505 0001 3M02 606'}
+        for refused, message in [
+                ({'iban': 'FR14 2004 1010 0505 0001 3M02 607'}, "not valid"),
+                ({'accept': ''}, "Tick the box")]:
+            response = client.post(
+                f'/{DB_NAME}/portal/contact', data={**form, **refused})
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(message, response.text)
+        response = client.post(f'/{DB_NAME}/portal/contact', data=form)
+        page = self.contact_page(client, response)
+        self.assertIn("Le mandat de prélèvement est signé", page.text)
+        self.assertIn('FR14 •••• •••• •••• •••• •••2 606', page.text)
+        self.assertNotIn('3M02', page.text)
+        response = client.post(f'/{DB_NAME}/portal/contact', data=form)
+        self.assertIn("already active", response.text)
+
+        with Transaction().start(DB_NAME, 0):
+            Mandate = Pool().get('account.payment.sepa.mandate')
+            mandate, = Mandate.search([('party.name', '=', "Alice Martin")])
+            self.assertEqual(mandate.state, 'validated')
+            self.assertEqual(
+                mandate.signature_date, datetime.date.today())
+            self.assertEqual(mandate.account_number.number_compact,
+                'FR1420041010050500013M02606')
+            self.assertEqual((mandate.type, mandate.scheme),
+                ('recurrent', 'CORE'))
+            self.assertTrue(mandate.identification)
+            self.assertIn(mandate.identification, page.text)
+            mandate_id = mandate.id
+
+        # Bruno may not use Alice's IBAN nor revoke her mandate
+        other = self.client()
+        self.login(other, email='bruno@example.org')
+        page = self.contact_page(other)
+        response = other.post(f'/{DB_NAME}/portal/contact', data={
+                'csrf': csrf(page), 'action': 'mandate', 'accept': 'yes',
+                'iban': 'FR1420041010050500013M02606'})
+        self.assertIn("another party", response.text)
+        response = other.post(f'/{DB_NAME}/portal/contact', data={
+                'csrf': csrf(page), 'action': 'revoke',
+                'mandate': str(mandate_id)})
+        self.assertEqual(response.status_code, 404)
+
+        response = client.post(f'/{DB_NAME}/portal/contact', data={
+                'csrf': 'forged', 'action': 'revoke',
+                'mandate': str(mandate_id)})
+        self.assertEqual(response.status_code, 403)
+        response = client.post(f'/{DB_NAME}/portal/contact', data={
+                'csrf': token, 'action': 'revoke',
+                'mandate': str(mandate_id)})
+        page = self.contact_page(client, response)
+        self.assertIn("Le mandat de prélèvement est révoqué", page.text)
+        self.assertIn('name="iban"', page.text)
+        with Transaction().start(DB_NAME, 0):
+            Mandate = Pool().get('account.payment.sepa.mandate')
+            self.assertEqual(Mandate(mandate_id).state, 'cancelled')
 
 
 del RouteTestCase
