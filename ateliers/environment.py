@@ -314,8 +314,13 @@ def init_lock(database):
 
 
 def open_pool(database):
-    "The pool of an existing database, loaded"
+    "The pool of an existing database, loaded once per process"
     from trytond.pool import Pool
+    if database in Pool.database_list():
+        # Loading the modules costs seconds: a command running one
+        # transaction per batch loads them for the first only (the modules
+        # are activated by trytond-admin in its own process)
+        return Pool(database)
     if not database_exists(database):
         raise ToolError(
             f"La base « {database} » n'existe pas : lancez "

@@ -10,6 +10,7 @@ from collections import namedtuple
 from decimal import Decimal
 
 from trytond.i18n import gettext
+from trytond.model import dualmethod
 from trytond.pool import Pool, PoolMeta
 from trytond.report import Report
 from trytond.tools import slugify
@@ -27,6 +28,52 @@ DocumentTax = namedtuple('DocumentTax', ['label', 'base', 'amount'])
 
 class Invoice(metaclass=PoolMeta):
     __name__ = 'account.invoice'
+
+    @dualmethod
+    def print_invoice(cls, invoices):
+        """Render and cache the PDF of posted invoices (the task that
+        posting pushes to the queue).
+
+        A run that posts many invoices at once without a queue worker (the
+        rent run) sets invoice_report_at_first_print in the context: their
+        PDF is then rendered and cached by their first print, whoever asks
+        for it (the back office, the portal, the Factur-X), as stock does
+        for an invoice whose queued rendering has not run yet (see
+        InvoiceReport._execute): nothing prints another copy before."""
+        if Transaction().context.get('invoice_report_at_first_print'):
+            return
+        super().print_invoice(invoices)
+
+    @dualmethod
+    def update_taxes(cls, invoices, exception=False):
+        """Compute the taxes of draft invoices again (after each write).
+
+        A run that creates invoices with their taxes computed in memory and
+        posts them at once (the rent run) sets invoice_taxes_computed in
+        the context of these invoices: the writes of creating and posting
+        (number, amounts, move) change no line, and get_move computes the
+        taxes once to check them (exception) before anything is posted."""
+        if (not exception
+                and Transaction().context.get('invoice_taxes_computed')):
+            return
+        super().update_taxes(invoices, exception=exception)
+
+    def _get_computed_taxes(self):
+        """The taxes of the invoice computed from its lines in memory, as
+        update_taxes creates them"""
+        Tax = Pool().get('account.invoice.tax')
+        taxes = []
+        for values in dict(self._compute_taxes()).values():
+            values.pop('invoice')
+            taxes.append(Tax(**values))
+        return taxes
+
+    @classmethod
+    def _check_taxes(cls, invoices):
+        # Its only outcome is a warning: skipped warnings need no check
+        if Transaction().context.get('_skip_warnings'):
+            return
+        super()._check_taxes(invoices)
 
     def get_facturx_xml(self):
         """The Cross Industry Invoice of the invoice, Factur-X profile
@@ -71,6 +118,28 @@ class InvoiceReport(DocumentReport, metaclass=PoolMeta):
     """The stock "Invoice" report rendered from report/invoice.html to PDF
     (invoice.xml points the stock action at it)"""
     __name__ = 'account.invoice'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        Invoice = pool.get('account.invoice')
+        transaction = Transaction()
+        invoice, = Invoice.browse(records)
+        if (transaction.readonly and invoice.invoice_report_versioned
+                and not invoice.invoice_report_cache):
+            # The first print of a posted invoice caches its PDF, the copy
+            # that every later print returns; a read-only request (the
+            # portal, the Factur-X) does it in a transaction of its own
+            with transaction.new_transaction() as new_transaction, \
+                    new_transaction.set_context(
+                        invoice_report_at_first_print=False):
+                Invoice.print_invoice(Invoice.browse([invoice.id]))
+                cached = Invoice(invoice.id)
+                result = (cached.invoice_report_format,
+                    cached.invoice_report_cache)
+                new_transaction.commit()
+            return result
+        return super()._execute(records, header, data, action)
 
     @classmethod
     def get_context(cls, records, header, data):
