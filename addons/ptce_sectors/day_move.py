@@ -42,7 +42,7 @@ from itertools import groupby
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.modules.account.tax import TaxableMixin
+from trytond.modules.account.tax import TaxableMixin, _TaxableLine
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -82,11 +82,15 @@ def sales_digest(sales):
 
 
 class _Taxable(TaxableMixin):
-    "The taxes of some taxable lines, computed as the POS sale does"
+    """The taxes of some taxable lines, computed as TaxableMixin._get_taxes
+    does for the POS sale and its lines, with the builder's memory of
+    Tax.compute (the same taxes, price and quantity give the same
+    amounts: a till sells the same products all day long)."""
 
-    def __init__(self, company, currency, date, lines):
-        self.company = company
-        self.currency = currency
+    def __init__(self, builder, date, lines):
+        self.builder = builder
+        self.company = builder.company
+        self.currency = builder.currency
         self._date = date
         self._lines = lines
 
@@ -97,6 +101,42 @@ class _Taxable(TaxableMixin):
     @property
     def tax_date(self):
         return self._date
+
+    def _get_taxes(self):
+        # The code of TaxableMixin._get_taxes, Tax.compute remembered
+        all_taxes = {}
+        taxable_lines = defaultdict(list)
+        for params in self.taxable_lines:
+            taxable_line = _TaxableLine(*params)
+            taxable_lines[taxable_line._key].append(taxable_line)
+        for grouped_taxable_lines in taxable_lines.values():
+            taxes = {}
+            for line in grouped_taxable_lines:
+                current_taxes = {}
+                for tax in self.builder.compute_taxes(
+                        line.taxes, line.unit_price, line.quantity,
+                        line.tax_date or self.tax_date):
+                    taxline = self._compute_tax_line(**tax)
+                    key = taxline._key
+                    if taxline not in current_taxes:
+                        current_taxes[key] = taxline
+                    else:
+                        current_taxes[key] += taxline
+                if self.builder.tax_rounding == 'line':
+                    self._round_taxes(current_taxes)
+                for key, taxline in current_taxes.items():
+                    if key not in taxes:
+                        taxes[key] = taxline
+                    else:
+                        taxes[key] += taxline
+            if self.builder.tax_rounding == 'document':
+                self._round_taxes(taxes)
+            for key, taxline in taxes.items():
+                if key not in all_taxes:
+                    all_taxes[key] = taxline
+                else:
+                    all_taxes[key] += taxline
+        return all_taxes
 
 
 class DayMoveBuilder:
@@ -114,6 +154,21 @@ class DayMoveBuilder:
         self.sectors = {}
         self.methods = {}
         self.line_taxes = {}
+        self.computed_taxes = {}
+        with Transaction().set_context(company=self.company.id):
+            self.tax_rounding = Pool().get(
+                'account.configuration')(1).get_multivalue(
+                'tax_rounding', company=self.company.id)
+
+    def compute_taxes(self, taxes, unit_price, quantity, date):
+        "Tax.compute remembered: [{base, amount, tax}]"
+        pool = Pool()
+        Tax = pool.get('account.tax')
+        key = (tuple(t.id for t in taxes), unit_price, quantity, date)
+        if key not in self.computed_taxes:
+            self.computed_taxes[key] = Tax.compute(
+                Tax.browse(taxes), unit_price, quantity, date)
+        return [dict(t) for t in self.computed_taxes[key]]
 
     def product(self, product_id):
         pool = Pool()
@@ -148,8 +203,8 @@ class DayMoveBuilder:
         "Base of each tax of a sale line: {tax: base}"
         key = (tuple(t.id for t in taxes), unit_price, quantity, date)
         if key not in self.line_taxes:
-            taxable = _Taxable(self.company, self.currency, date,
-                [(taxes, unit_price, quantity, date)])
+            taxable = _Taxable(
+                self, date, [(taxes, unit_price, quantity, date)])
             self.line_taxes[key] = [
                 (t.tax, t.base) for t in taxable._get_taxes().values()]
         return self.line_taxes[key]
@@ -204,8 +259,7 @@ class DayMoveBuilder:
             # The taxes of the sale with their rounding difference spread
             # as POSSale.get_tax_move_lines does
             taxes = list(_Taxable(
-                    self.company, self.currency, date,
-                    taxable_lines)._get_taxes().values())
+                    self, date, taxable_lines)._get_taxes().values())
             tax_amount = sum(t.amount for t in taxes)
             difference = total_tax - tax_amount
             if difference:

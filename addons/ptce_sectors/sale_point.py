@@ -14,13 +14,15 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from sql import Null
+from sql.functions import CurrentTimestamp
 from sql.operators import Equal
 from trytond.i18n import gettext
-from trytond.model import Exclude, Index, ModelView, Workflow, fields
+from trytond.model import Exclude, Index, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ptce_company.spreadsheet import csv_value
@@ -412,22 +414,39 @@ class POSSale(metaclass=PoolMeta):
         cls.chain(to_chain, key)
 
     @classmethod
-    @Workflow.transition('posted')
     def post_per_day(cls, sales):
-        """Post the sales whose accounting is one move per day: their
+        """Post the done sales whose accounting is one move per day: their
         stock moves now, their accounting when the day is closed
         (DayMove.post_days)."""
         pool = Pool()
         StockMove = pool.get('stock.move')
+        sales = [s for s in sales if s.state == 'done']
+        if not sales:
+            return
         stock_moves = []
         for sale in sales:
             for line in sale.lines:
+                if line.product.type == 'service':
+                    continue  # no stock move (POSSaleLine.get_stock_move)
                 move = line.get_stock_move()
                 if move:
                     stock_moves.append(move)
         if stock_moves:
             StockMove.save(stock_moves)
             StockMove.do(stock_moves)
+        # Only the state changes: the content of a done sale was validated
+        # (paid in full) when it was done, and is signed by chain() next
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        for sub_sales in grouped_slice(sales, 1000):
+            cursor.execute(*table.update(
+                    [table.state, table.write_uid, table.write_date],
+                    ['posted', transaction.user, CurrentTimestamp()],
+                    where=fields.SQL_OPERATORS['in'](
+                        table.id, [s.id for s in sub_sales])
+                    & (table.state == 'done')))
+        clear_cache(sales)
 
     @classmethod
     def lock_posting(cls, sales):
