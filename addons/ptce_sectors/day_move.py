@@ -415,30 +415,30 @@ class DayMove(ModelSQL, ModelView):
             return []
         if key is None:
             key = seal.signing_key()
-        data = Sale.get_chain_data(sale_ids=[s.id for s in sales])
-        builder = DayMoveBuilder(point)
-        days = []
-        for date, d_sales in groupby(
-                sorted(data.items(), key=lambda i: (
-                        _date(i[1]['date']), i[1]['chain_number'])),
-                key=lambda i: _date(i[1]['date'])):
-            d_sales = [v | {'id': i} for i, v in d_sales]
-            days.append((_as_date(d_sales[0]['date']), d_sales))
-        # The records first: they are the origin of their move
-        records = cls.create([{
-                    'company': point.company.id,
-                    'point': point.id,
-                    'date': date,
-                    'sale_count': len(d_sales),
-                    } for date, d_sales in days])
-        moves = []
-        for record, (date, d_sales) in zip(records, days):
-            move = builder.get_move(date, d_sales)
-            move.origin = record
-            moves.append(move)
         # Whoever may close the day (a cashier) writes its ledger entry, as
         # the stock posting does under its button
         with without_check_access():
+            data = Sale.get_chain_data(sale_ids=[s.id for s in sales])
+            builder = DayMoveBuilder(point)
+            days = []
+            for date, d_sales in groupby(
+                    sorted(data.items(), key=lambda i: (
+                            _date(i[1]['date']), i[1]['chain_number'])),
+                    key=lambda i: _date(i[1]['date'])):
+                d_sales = [v | {'id': i} for i, v in d_sales]
+                days.append((_as_date(d_sales[0]['date']), d_sales))
+            # The records first: they are the origin of their move
+            records = cls.create([{
+                        'company': point.company.id,
+                        'point': point.id,
+                        'date': date,
+                        'sale_count': len(d_sales),
+                        } for date, d_sales in days])
+            moves = []
+            for record, (date, d_sales) in zip(records, days):
+                move = builder.get_move(date, d_sales)
+                move.origin = record
+                moves.append(move)
             Move.save(moves)
             Move.post(moves)
         sale = Sale.__table__()
