@@ -279,12 +279,14 @@ class Closing(ModelSQL, ModelView):
         """Close the day, month or year of the date for the point of sale:
         sums the posted sales of the period, adds the perpetual grand total,
         records count, first and last posting number and signature of the
-        last sale, signs the closing chained to the previous one, moves the
-        signed head of the point and writes the signed archive of the
+        last sale, posts the move of each day whose sales wait for it
+        (DayMove.post_days), signs the closing chained to the previous one,
+        moves the signed head of the point and writes the signed archive of the
         period outside the database.  Return the closing."""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         Point = pool.get('sale.point')
+        DayMove = pool.get('ptce.pos.day_move')
         Date = pool.get('ir.date')
         Lang = pool.get('ir.lang')
         date_from, date_to = period_dates(type_, date)
@@ -317,6 +319,9 @@ class Closing(ModelSQL, ModelView):
                     'ptce_sectors.msg_closing_pending_sale',
                     sale=pending.rec_name, point=point.rec_name))
 
+        # The ledger records the days of sales posted "per day" as one move
+        # each (Code de commerce art. R123-174), before the period is sealed
+        DayMove.post_days(point, date_from, date_to, key)
         data = Sale.get_chain_data(
             point=point, date_from=date_from, date_to=date_to, chained=True)
         summary = period_summary(data, date_from, date_to)

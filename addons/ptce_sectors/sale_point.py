@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from sql import Null
+from sql.functions import CurrentTimestamp
 from sql.operators import Equal
 from trytond.i18n import gettext
 from trytond.model import Exclude, Index, ModelView, fields
@@ -21,6 +22,7 @@ from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.rpc import RPC
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from ptce_company.spreadsheet import csv_value
@@ -175,6 +177,14 @@ class POS(metaclass=PoolMeta):
             ],
         help="Account credited with the tips collected for the staff "
         "(they are not revenue).")
+    accounting_moves = fields.Selection([
+            ('day', "One Move per Day"),
+            ('sale', "One Move per Sale"),
+            ], "Accounting Moves", required=True,
+        help="One move per day: the sales are posted in the ledger as one "
+        "move per day, made when the day is closed (Code de commerce art. "
+        "R123-174), the till keeping each sale signed and chained.\n"
+        "One move per sale: each sale has its own move when it is posted.")
     # The signed high-water mark of the chains (see get_chain_head)
     chain_head_number = fields.Integer("Last Posting Number", readonly=True)
     chain_head_hash = fields.Char("Last Sale Hash", readonly=True, strip=False)
@@ -186,6 +196,10 @@ class POS(metaclass=PoolMeta):
         "Head Signature", readonly=True, strip=False,
         help="HMAC of the last posting number and closing of the point of "
         "sale: deleting the last sales or closings is detected.")
+
+    @classmethod
+    def default_accounting_moves(cls):
+        return 'day'
 
     @classmethod
     def copy(cls, points, default=None):
@@ -293,6 +307,10 @@ class POSSale(metaclass=PoolMeta):
     chain_move_digest = fields.Char(
         "Move Digest", readonly=True, strip=False,
         help="SHA-256 of the accounting move when the sale was posted.")
+    day_move = fields.Many2One(
+        'ptce.pos.day_move', "Day Move", readonly=True, ondelete='RESTRICT',
+        help="The move of the day of the point of sale that records this "
+        "sale in the ledger (sales posted with one move per day).")
 
     @classmethod
     def __setup__(cls):
@@ -349,7 +367,7 @@ class POSSale(metaclass=PoolMeta):
     def copy(cls, sales, default=None):
         default = {} if default is None else default.copy()
         for name in ['chain_number', 'chain_previous_hash', 'chain_hash',
-                'chain_key', 'chain_move_digest', 'refund_of']:
+                'chain_key', 'chain_move_digest', 'refund_of', 'day_move']:
             default.setdefault(name)
         return super().copy(sales, default=default)
 
@@ -375,6 +393,7 @@ class POSSale(metaclass=PoolMeta):
                             line=line.rec_name))
 
     @classmethod
+    @ModelView.button
     def post(cls, sales):
         pool = Pool()
         Closing = pool.get('ptce.pos.closing')
@@ -384,9 +403,50 @@ class POSSale(metaclass=PoolMeta):
         key = seal.signing_key() if to_chain else None
         cls.lock_posting(to_chain)
         Closing.check_open_period(to_chain)
-        super().post(sales)
-        # Chained once posted: the signature covers the accounting move
+        per_day = [s for s in sales if s.state == 'done' and not s.move
+            and s.point.accounting_moves == 'day']
+        per_day_ids = {s.id for s in per_day}
+        super().post([s for s in sales if s.id not in per_day_ids])
+        cls.post_per_day(per_day)
+        # Chained once posted: the signature covers the accounting move of
+        # a sale posted with its own move; the day move is signed with the
+        # sales it holds when the day is closed (day_move.py)
         cls.chain(to_chain, key)
+
+    @classmethod
+    def post_per_day(cls, sales):
+        """Post the done sales whose accounting is one move per day: their
+        stock moves now, their accounting when the day is closed
+        (DayMove.post_days)."""
+        pool = Pool()
+        StockMove = pool.get('stock.move')
+        sales = [s for s in sales if s.state == 'done']
+        if not sales:
+            return
+        stock_moves = []
+        for sale in sales:
+            for line in sale.lines:
+                if line.product.type == 'service':
+                    continue  # no stock move (POSSaleLine.get_stock_move)
+                move = line.get_stock_move()
+                if move:
+                    stock_moves.append(move)
+        if stock_moves:
+            StockMove.save(stock_moves)
+            StockMove.do(stock_moves)
+        # Only the state changes: the content of a done sale was validated
+        # (paid in full) when it was done, and is signed by chain() next
+        table = cls.__table__()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        for sub_sales in grouped_slice(sales, 1000):
+            cursor.execute(*table.update(
+                    [table.state, table.write_uid, table.write_date],
+                    ['posted', transaction.user, CurrentTimestamp()],
+                    where=fields.SQL_OPERATORS['in'](
+                        table.id, [s.id for s in sub_sales])
+                    & (table.state == 'done')))
+        clear_cache(sales)
 
     @classmethod
     def lock_posting(cls, sales):
@@ -455,7 +515,8 @@ class POSSale(metaclass=PoolMeta):
         ids, or of a point of sale within dates, or all chained sales):
         {id: {company, point, number, chain_number, date, state, tip,
         refund_of, chain_previous_hash, chain_hash, chain_key, move,
-        chain_move_digest, current_move_digest, lines, payments}} ordered
+        chain_move_digest, current_move_digest, day_move, lines,
+        payments}} ordered
         by point and posting number.  Used to compute and to verify the
         chain with the very same values; current_move_digest is the digest
         of the accounting move as it is now in the ledger."""
@@ -489,11 +550,12 @@ class POSSale(metaclass=PoolMeta):
                 sale.chain_number, sale.date, sale.state, sale.tip,
                 sale.refund_of, sale.chain_previous_hash, sale.chain_hash,
                 sale.chain_key, sale.move, sale.chain_move_digest,
+                sale.day_move,
                 where=where,
                 order_by=[sale.point, sale.chain_number, sale.id]))
         for (id_, company, point_id, number, chain_number, date, state, tip,
                 refund_of, previous, digest, key, move_id,
-                move_digest_) in cursor:
+                move_digest_, day_move) in cursor:
             result[id_] = {
                 'company': company, 'point': point_id, 'number': number,
                 'chain_number': chain_number, 'date': date, 'state': state,
@@ -501,7 +563,7 @@ class POSSale(metaclass=PoolMeta):
                 'chain_previous_hash': previous, 'chain_hash': digest,
                 'chain_key': key, 'move': move_id,
                 'chain_move_digest': move_digest_,
-                'current_move_digest': None,
+                'current_move_digest': None, 'day_move': day_move,
                 'lines': [], 'payments': [],
                 }
         if not result:
@@ -552,13 +614,15 @@ class POSSale(metaclass=PoolMeta):
         closing. Reasons: 'hash' (the content was changed), 'previous'
         (link to the previous record), 'sequence' (gap or deletion),
         'state' (a chained sale is no longer posted), 'move' (its
-        accounting move was changed), 'tail' (the last records were
+        accounting move, or the move of its day, was changed, or a sale
+        of a closed day has no move), 'tail' (the last records were
         deleted), 'head' (the chain head was changed), 'closing' (a
         closing does not match its sales), 'total', 'anchor' (the
         database is behind or differs from an archive)."""
         pool = Pool()
         Point = pool.get('sale.point')
         Closing = pool.get('ptce.pos.closing')
+        DayMove = pool.get('ptce.pos.day_move')
         if points is None:
             points = Point.search([], order=[('id', 'ASC')])
         points = Point.browse(points)
@@ -618,6 +682,10 @@ class POSSale(metaclass=PoolMeta):
                         # the first missing number
                         'chain_number': expected_number, 'reason': 'tail',
                         }
+            if not broken:
+                broken, day_unverifiable = DayMove.verify_point(
+                    point, data, keys)
+                unverifiable += day_unverifiable
             closings = 0
             if not broken:
                 closings, closing_broken, closing_unverifiable = (

@@ -149,8 +149,10 @@ class POS(metaclass=PoolMeta):
         """Close the till's day in one action: post what is left to post,
         close and post the cash session with the cash counted in the
         drawer (sale_point refuses a difference), then the inalterable
-        closing of the day (CGI art. 286 I 3° bis).  Return the closing
-        id, whose Z report the page prints."""
+        closing of the day (CGI art. 286 I 3° bis), which posts the one
+        accounting move of the day when the till posts per day (Code de
+        commerce art. R123-174, see day_move.py).  Return the closing id,
+        whose Z report the page prints."""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         Session = pool.get('sale.point.cash.session')

@@ -66,7 +66,8 @@ def verify(pool, archives=()):
         broken = result['broken']
         if broken:
             status = 'broken'
-            what = {'sale.point.sale': 'vente', 'sale.point': 'en-tête'}.get(
+            what = {'sale.point.sale': 'vente', 'sale.point': 'en-tête',
+                'ptce.pos.day_move': 'écriture du jour'}.get(
                 broken['model'], 'clôture')
             lines.append(
                 f"!! {result['name']} : premier enregistrement rompu, "
