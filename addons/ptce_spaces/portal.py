@@ -36,6 +36,20 @@ class WebUser(metaclass=PoolMeta):
         return super().portal_pages() + [
             ('bookings', "Réserver une salle", TEMPLATES)]
 
+    def portal_mandate_signed(self, mandate):
+        """The tenant's current leases collect their rents with the mandate
+        just signed on the portal (it replaces a revoked or older one)."""
+        pool = Pool()
+        Lease = pool.get('ptce.lease')
+        super().portal_mandate_signed(mandate)
+        leases = Lease.search([
+                ('tenant', '=', mandate.party.id),
+                ('company', '=', mandate.company.id),
+                ('state', 'in', ['draft', 'signed', 'running', 'notice']),
+                ])
+        if leases:
+            Lease.write(leases, {'sepa_mandate': mandate.id})
+
     def portal_bookings(self, request):
         pool = Pool()
         Space = pool.get('ptce.space')

@@ -96,6 +96,43 @@ class PtceSpacesTestCase(
 
 
     @with_transaction()
+    def test_portal_mandate_signed_on_leases(self):
+        "A mandate signed on the portal collects the tenant's current rents"
+        pool = Pool()
+        Lease = pool.get('ptce.lease')
+        Party = pool.get('party.party')
+        Mandate = pool.get('account.payment.sepa.mandate')
+        WebUser = pool.get('web.user')
+        company = create_company()
+        with set_company(company):
+            tenant, other = Party.create([
+                    {'name': "Bistrot du coin"}, {'name': "Atelier Vélo"}])
+            leases = []
+            for i, party in enumerate([tenant, tenant, other]):
+                lease = Lease(
+                    company=company, reference=f'BAIL-{i + 1}',
+                    tenant=party, kind='commercial', index_kind='ILC',
+                    reference_index_year=2025, reference_index_quarter=3,
+                    revision_date=datetime.date(2027, 1, 1),
+                    spaces=[create_space(company, f'S{i}', f"Local {i}")],
+                    start_date=datetime.date(2026, 1, 1),
+                    rent=Decimal(500))
+                lease.save()
+                leases.append(lease)
+            current, ended, others = leases
+            Lease.write([ended], {'state': 'terminated'})
+            mandate = Mandate(party=tenant, company=company)
+            mandate.save()
+            user = WebUser(email='bistrot@example.com', party=tenant)
+            user.save()
+
+            user.portal_mandate_signed(mandate)
+
+            self.assertEqual(current.sepa_mandate, mandate)
+            self.assertIsNone(ended.sepa_mandate)
+            self.assertIsNone(others.sepa_mandate)
+
+    @with_transaction()
     def test_erase_party_booking(self):
         "A party with a confirmed booking not yet invoiced cannot be erased"
         pool = Pool()
