@@ -6,6 +6,7 @@ line and in the client's close-check wizard), and the FEC."""
 import datetime
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Model, ModelView, fields
@@ -44,6 +45,29 @@ class Blocker:
     @property
     def count(self):
         return len(self.items)
+
+
+@dataclass
+class CrossCheck:
+    """One consistency check of the closing (contrôle de cohérence): a
+    figure of the ledger (found) against the same figure from the records
+    of the module that owns the concept (expected)"""
+    code: str
+    label: str
+    expected: Decimal
+    found: Decimal
+
+    @property
+    def difference(self):
+        return self.found - self.expected
+
+    @property
+    def ok(self):
+        return self.difference == 0
+
+    @property
+    def status(self):
+        return 'OK' if self.ok else 'KO'
 
 
 def get_fiscalyear(company, year):
@@ -148,6 +172,84 @@ class FiscalYear(metaclass=PoolMeta):
         return blockers
 
 
+    def cross_checks(self):
+        """Return the CrossChecks of the fiscal year in the order of their
+        sequence: the trial balance here, and what the other modules add
+        through _cross_checks (capital and share register, deposits and
+        leases, point-of-sale ledger and closings, revenue per sector,
+        grants and instalments)."""
+        return [CrossCheck(code, label, expected, found)
+            for _, code, label, expected, found in sorted(
+                self._cross_checks(), key=lambda c: c[0])]
+
+    def _cross_checks(self):
+        """The consistency checks of the closing as [(sequence, code, label,
+        expected, found)]: found is read from the ledger (cross_check_*
+        helpers), expected from the records of the module that owns the
+        concept. A module adds its own to super()'s."""
+        pool = Pool()
+        Account = pool.get('account.account')
+        accounts = Account.search([('company', '=', self.company.id)])
+        debit, credit = self.cross_check_period_amounts(accounts)
+        return [(10, 'trial_balance',
+                gettext('ptce_reporting.msg_cross_check_trial_balance'),
+                debit, credit)]
+
+    def cross_check_accounts(self, prefix):
+        "The accounts of the company whose code starts with prefix"
+        Account = Pool().get('account.account')
+        return Account.search([
+                ('company', '=', self.company.id),
+                ('code', 'like', f'{prefix}%'),
+                ])
+
+    def cross_check_balance(self, accounts, date=None):
+        """Debit minus credit of the posted lines of accounts up to date
+        (the closing date by default), with the deferrals of the previous
+        fiscal years; each account counts its own lines only (flat), so
+        that a list holding an account and its children counts them once"""
+        Account = Pool().get('account.account')
+        with Transaction().set_context(
+                company=self.company.id, posted=True, flat_balance=True,
+                date=date or self.end_date):
+            accounts = Account.browse([int(a) for a in accounts])
+            return sum((a.balance for a in accounts),
+                Decimal(0))
+
+    def cross_check_period_amounts(self, accounts, journal=None):
+        """(debit, credit) of the posted lines of accounts in the standard
+        periods of the fiscal year (the closing entries of the adjustment
+        periods left out), of journal only when given; each account counts
+        its own lines only"""
+        amounts = self.cross_check_amounts_by_account(accounts, journal)
+        return (sum((d for d, _ in amounts.values()), Decimal(0)),
+            sum((c for _, c in amounts.values()), Decimal(0)))
+
+    def cross_check_amounts_by_account(self, accounts, journal=None):
+        "{account: (debit, credit)} as cross_check_period_amounts"
+        pool = Pool()
+        Account = pool.get('account.account')
+        Period = pool.get('account.period')
+        periods = Period.search([
+                ('fiscalyear', '=', self.id),
+                ('type', '=', 'standard'),
+                ])
+        context = {
+            'company': self.company.id,
+            'posted': True,
+            'fiscalyear': self.id,
+            'periods': [p.id for p in periods],
+            }
+        if journal:
+            context['journal'] = int(journal)
+        with Transaction().set_context(context):
+            return {a: (a.debit, a.credit)
+                for a in Account.browse([int(a) for a in accounts])}
+
+    def failed_cross_checks(self):
+        return [c for c in self.cross_checks() if not c.ok]
+
+
 class FiscalYearStatement(metaclass=PoolMeta):
     "Fiscal year with the bank statements of account_statement"
     __name__ = 'account.fiscalyear'
@@ -206,6 +308,11 @@ class CloseCheckResult(ModelView):
         'ptce.close_check.line', None, "Blockers", readonly=True,
         help="What must be done before closing the fiscal year: open a "
         "line to reach the record concerned.")
+    cross_checks = fields.One2Many(
+        'ptce.close_check.cross_check', None, "Consistency Checks",
+        readonly=True,
+        help="Each figure of the ledger against the records it comes from: "
+        "a difference blocks the closing.")
 
 
 class CloseCheckLine(ModelView):
@@ -231,6 +338,21 @@ class CloseCheckLine(ModelView):
             return [(None, '')] + [(m, n)
                 for m, n in IrModel.get_name_items()
                 if ModelAccess.check(m, 'read', raise_exception=False)]
+
+
+class CloseCheckCrossCheck(ModelView):
+    "Year-End Consistency Check"
+    __name__ = 'ptce.close_check.cross_check'
+    __string__ = "Year-End Consistency Check"
+
+    code = fields.Char("Code", readonly=True)
+    label = fields.Char("Check", readonly=True)
+    expected = fields.Numeric("Expected", digits=(16, 2), readonly=True,
+        help="The figure from the records (register, leases, closings...).")
+    found = fields.Numeric("Found", digits=(16, 2), readonly=True,
+        help="The figure read in the ledger.")
+    difference = fields.Numeric("Difference", digits=(16, 2), readonly=True)
+    status = fields.Char("Status", readonly=True)
 
 
 class CloseCheck(Wizard):
@@ -264,6 +386,7 @@ class CloseCheck(Wizard):
     def default_result(self, fields):
         pool = Pool()
         Line = pool.get('ptce.close_check.line')
+        CrossCheckLine = pool.get('ptce.close_check.cross_check')
         fiscalyear = self.start.fiscalyear
         models = {m for m, _ in Line.get_models()}
         lines = []
@@ -275,9 +398,15 @@ class CloseCheck(Wizard):
                 lines.append(Line(
                         code=blocker.code, kind=blocker.label,
                         description=text, record=record))
-        if lines:
+        checks = [CrossCheckLine(
+                code=c.code, label=c.label, expected=c.expected,
+                found=c.found, difference=c.difference, status=c.status)
+            for c in fiscalyear.cross_checks()]
+        failed = [c for c in checks if c.status != 'OK']
+        if lines or failed:
             summary = gettext('ptce_reporting.msg_close_check_blocked',
-                count=len(lines), fiscalyear=fiscalyear.rec_name)
+                count=len(lines) + len(failed),
+                fiscalyear=fiscalyear.rec_name)
         else:
             summary = gettext('ptce_reporting.msg_close_check_none',
                 fiscalyear=fiscalyear.rec_name)
@@ -285,6 +414,7 @@ class CloseCheck(Wizard):
             'fiscalyear': fiscalyear.id,
             'summary': summary,
             'lines': lines,
+            'cross_checks': checks,
             }
 
 

@@ -203,3 +203,122 @@ class FiscalYear(metaclass=PoolMeta):
                 gettext('ptce_sectors.msg_blocker_pos_closings'),
                 sorted(points - closed, key=lambda p: p.rec_name)))
         return blockers
+
+    def _cross_checks(self):
+        """Per journal of the points of sale: the sales with taxes and the
+        taxes of the ledger against the totals of the closings of the year
+        (compared by accounts and amounts, whatever the moves: one per sale
+        or per till and day); per sector: the analytic revenue against the
+        sector report, and the revenue of the ledger against its total"""
+        checks = super()._cross_checks()
+        checks.extend(self._cross_checks_pos())
+        checks.extend(self._cross_checks_sectors())
+        return checks
+
+    def _cross_checks_pos(self):
+        pool = Pool()
+        Point = pool.get('sale.point')
+        Closing = pool.get('ptce.pos.closing')
+        Method = pool.get('sale.point.payment.method')
+        Tax = pool.get('account.tax')
+        Account = pool.get('account.account')
+        company = self.company
+        points = Point.search([('company', '=', company.id)])
+        if not points:
+            return []
+        # The counterpart of the sales: the payments and the tips
+        excluded = {m.account for m in Method.search([
+                    ('company', '=', company.id),
+                    ('active', 'in', [True, False]),
+                    ])}
+        excluded |= {p.tip_account for p in points if p.tip_account}
+        taxes = Tax.search([
+                ('company', '=', company.id),
+                ('active', 'in', [True, False]),
+                ])
+        tax_accounts = ({t.invoice_account for t in taxes}
+            | {t.credit_note_account for t in taxes}) - {None}
+        accounts = [a for a in Account.search([
+                    ('company', '=', company.id),
+                    ('type', '!=', None),
+                    ]) if a not in excluded]
+        journals = {}
+        for point in points:
+            journals.setdefault(point.journal, []).append(point)
+        checks = []
+        for sequence, (journal, j_points) in enumerate(
+                sorted(journals.items(), key=lambda j: j[0].id), 50):
+            expected_total = expected_tax = Decimal(0)
+            for point in j_points:
+                for closing in self._pos_closings(Closing, point):
+                    expected_total += closing.total
+                    expected_tax += closing.total_tax
+            total = tax = Decimal(0)
+            for account, (debit, credit) in (
+                    self.cross_check_amounts_by_account(
+                        accounts, journal=journal).items()):
+                total += credit - debit
+                if account in tax_accounts:
+                    tax += credit - debit
+            checks.append((sequence, f'pos_total_{journal.id}',
+                    gettext('ptce_sectors.msg_cross_check_pos_total',
+                        journal=journal.rec_name),
+                    expected_total, total))
+            checks.append((sequence, f'pos_tax_{journal.id}',
+                    gettext('ptce_sectors.msg_cross_check_pos_tax',
+                        journal=journal.rec_name),
+                    expected_tax, tax))
+        return checks
+
+    def _pos_closings(self, Closing, point):
+        """The closings that cover the sales of the point in the fiscal
+        year: the yearly ones, else the monthly, else the daily ones"""
+        for type_ in ['year', 'month', 'day']:
+            closings = Closing.search([
+                    ('point', '=', point.id),
+                    ('type', '=', type_),
+                    ('date_from', '>=', self.start_date),
+                    ('date_to', '<=', self.end_date),
+                    ])
+            if closings:
+                return closings
+        return []
+
+    def _cross_checks_sectors(self):
+        pool = Pool()
+        Indicator = pool.get('ptce.indicator')
+        Sector = pool.get('ptce.sector')
+        Analytic = pool.get('analytic_account.account')
+        company = self.company
+        sectors = Sector.search([
+                ('company', '=', company.id),
+                ('active', 'in', [True, False]),
+                ], order=[('code', 'ASC')])
+        if not sectors:
+            return []
+        # The sector report: the revenue per sector of ptce_reporting's
+        # indicators, by analytic code, for the calendar year of the
+        # closing date
+        revenue, = Indicator.compute_revenue(company, self.end_date.year)
+        checks = []
+        report_total = Decimal(0)
+        with Transaction().set_context(
+                start_date=self.start_date, end_date=self.end_date):
+            for sequence, sector in enumerate(sectors, 60):
+                analytic = Analytic(sector.analytic_account.id)
+                series = revenue.series.get(analytic.code)
+                expected = series.total if series else Decimal(0)
+                report_total += expected
+                found = analytic.credit - analytic.debit
+                if not expected and not found:
+                    continue
+                checks.append((sequence, f'sector_{sector.code}',
+                        gettext('ptce_sectors.msg_cross_check_sector',
+                            sector=sector.rec_name),
+                        expected, found))
+        debit, credit = self.cross_check_period_amounts(
+            self.cross_check_accounts('70'))
+        checks.append((69, 'sector_revenue',
+                gettext('ptce_sectors.msg_cross_check_sector_revenue'),
+                report_total, credit - debit))
+        return checks

@@ -64,3 +64,33 @@ class Indicator(metaclass=PoolMeta):
                 series.total = series.months[-1]
                 series.previous = series.previous_months[-1]
         return [assoc, by_college]
+
+
+class FiscalYear(metaclass=PoolMeta):
+    __name__ = 'account.fiscalyear'
+
+    def _cross_checks(self):
+        """The capital accounts against the totals of the share register
+        at the closing date (accounting.md: 1011 + 1012 + 1013 = the
+        capital of the register), and the associates' refunds due (4567)"""
+        from .share_register import register_lines, register_totals
+        checks = super()._cross_checks()
+        company = self.company
+        totals = register_totals(register_lines(company, self.end_date))
+        expected = {
+            'capital_uncalled': totals['subscribed'] - totals['called'],
+            'capital_called': totals['called'] - totals['paid'],
+            'capital_paid': totals['paid'],
+            'refund': totals['refund'],
+            }
+        for sequence, kind in enumerate(expected, 20):
+            account = company.scic_account(kind)
+            if not account:
+                continue
+            checks.append((sequence, kind,
+                    gettext(f'scic_members.msg_cross_check_{kind}',
+                        account=account.rec_name),
+                    company.currency.round(expected[kind]),
+                    # Credit accounts: what the register shows is owed
+                    -self.cross_check_balance([account])))
+        return checks
