@@ -16,7 +16,10 @@ from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from . import fec
-from .exceptions import FECError
+from .exceptions import FECError, YearClosingError
+
+# The result of the fiscal year (PCG): 120 profit, 129 loss
+RESULT_PROFIT, RESULT_LOSS = '120', '129'
 
 
 def _blocker_item(value):
@@ -448,3 +451,140 @@ def export_fec(fiscalyear, directory):
     defects = fec.validate(
         data, fiscalyear.start_date, fiscalyear.end_date, filename=name)
     return path, defects, fiscalyear.state == 'locked'
+
+
+def closing_obstacles(fiscalyear):
+    """(blockers, failed cross-checks) that stop the scripted closing: the
+    blockers with items except the open periods, which the closing
+    closes itself"""
+    blockers = [b for b in fiscalyear.get_year_end_blockers()
+        if b.count and b.code != 'open_periods']
+    return blockers, fiscalyear.failed_cross_checks()
+
+
+def close_year(fiscalyear, renew=False):
+    """Close fiscalyear as the accountant does in the client, with Tryton's
+    standard wizards: check that nothing blocks (close_check and the
+    cross-checks), balance the non-deferral accounts (classes 6 and 7)
+    into the result (120 profit, 129 loss) in an adjustment period on the
+    closing date and post it, close all the periods and the fiscal year,
+    and when renew, create the next fiscal year (with new sequences) as
+    the renew wizard does. Nothing is written when a step fails (one
+    transaction). Returns (closing move or None, next fiscal year or
+    None)."""
+    pool = Pool()
+    Period = pool.get('account.period')
+    Move = pool.get('account.move')
+    ModelData = pool.get('ir.model.data')
+    Journal = pool.get('account.journal')
+    Account = pool.get('account.account')
+    Balance = pool.get(
+        'account.fiscalyear.balance_non_deferral', type='wizard')
+
+    if fiscalyear.state != 'open':
+        raise YearClosingError(gettext(
+                'ptce_reporting.msg_close_year_not_open',
+                fiscalyear=fiscalyear.rec_name))
+    blockers, failed = closing_obstacles(fiscalyear)
+    if blockers or failed:
+        raise YearClosingError(gettext(
+                'ptce_reporting.msg_close_year_blocked',
+                fiscalyear=fiscalyear.rec_name,
+                count=sum(b.count for b in blockers), checks=len(failed)))
+    company = fiscalyear.company
+    accounts = {}
+    for code in [RESULT_PROFIT, RESULT_LOSS]:
+        found = Account.search([
+                ('company', '=', company.id),
+                ('code', '=', code),
+                ('type', '!=', None),
+                ('deferral', '=', True),
+                ], limit=1)
+        if not found:
+            raise YearClosingError(gettext(
+                    'ptce_reporting.msg_close_year_result_account',
+                    code=code, company=company.rec_name))
+        accounts[code] = found[0]
+
+    period = fec.adjustment_period(fiscalyear)
+    if not period:
+        period = Period(
+            name=gettext('ptce_reporting.msg_close_year_period',
+                fiscalyear=fiscalyear.name),
+            fiscalyear=fiscalyear, type='adjustment',
+            start_date=fiscalyear.end_date, end_date=fiscalyear.end_date)
+        period.save()
+    elif period.state != 'open':
+        Period.reopen([period])
+
+    session_id, _, _ = Balance.create()
+    try:
+        balance = Balance(session_id)
+        balance.start.fiscalyear = fiscalyear
+        balance.start.journal = Journal(
+            ModelData.get_id('ptce_reporting', 'journal_closing'))
+        balance.start.period = period
+        balance.start.credit_account = accounts[RESULT_PROFIT]
+        balance.start.debit_account = accounts[RESULT_LOSS]
+        move = balance.create_move()
+    finally:
+        Balance.delete(session_id)
+    if move:
+        Move.post([move])
+
+    Period.close(Period.search([('fiscalyear', '=', fiscalyear.id)]))
+    fiscalyear.__class__.close([fiscalyear])
+    next_fiscalyear = renew_fiscalyear(fiscalyear) if renew else None
+    return move, next_fiscalyear
+
+
+def next_fiscalyear(fiscalyear):
+    "The fiscal year of the company that starts after fiscalyear, if any"
+    FiscalYear = Pool().get('account.fiscalyear')
+    years = FiscalYear.search([
+            ('company', '=', fiscalyear.company.id),
+            ('start_date', '>', fiscalyear.end_date),
+            ], order=[('start_date', 'ASC')], limit=1)
+    return years[0] if years else None
+
+
+def renew_fiscalyear(fiscalyear):
+    """The next fiscal year, created as the renew wizard does (same
+    periods, new sequences numbered from 1) unless it exists"""
+    pool = Pool()
+    Renew = pool.get('account.fiscalyear.renew', type='wizard')
+    existing = next_fiscalyear(fiscalyear)
+    if existing:
+        return existing
+    session_id, _, _ = Renew.create()
+    try:
+        renew = Renew(session_id)
+        renew.start.company = fiscalyear.company
+        renew.start.previous_fiscalyear = fiscalyear
+        renew.start.reset_sequences = True
+        renew.start.on_change_previous_fiscalyear()
+        new = renew.create_fiscalyear()
+        new.save()
+    finally:
+        Renew.delete(session_id)
+    return new
+
+
+def trial_balance_totals(fiscalyear):
+    """The total row of the trial balance (ledger.TrialBalance) of the
+    fiscal year up to its last standard period, posted entries: opening,
+    moves and closing balances on each side, and whether it balances"""
+    pool = Pool()
+    Period = pool.get('account.period')
+    TrialBalance = pool.get('ptce.trial_balance', type='report')
+    parameters = {'fiscalyear': fiscalyear.id, 'posted': True}
+    periods = Period.search([
+            ('fiscalyear', '=', fiscalyear.id),
+            ('type', '=', 'standard'),
+            ], order=[('start_date', 'DESC')], limit=1)
+    if periods:
+        parameters['end_period'] = periods[0].id
+    with Transaction().set_context(
+            company=fiscalyear.company.id, **parameters):
+        ledger = TrialBalance.get_ledger(TrialBalance.get_accounts(None))
+    return ledger['total'], ledger['balanced']

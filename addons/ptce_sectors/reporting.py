@@ -10,12 +10,18 @@ import datetime
 from decimal import Decimal
 
 from sql import Literal
-from sql.aggregate import Count
+from sql.aggregate import Count, Sum
+from sql.conditionals import Coalesce
+from sql.operators import Like
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .recyclerie import RATES
+
+# The origins of the moves of the points of sale: one per sale, or one per
+# till and day (ptce.pos.day_move)
+POS_ORIGINS = ['sale.point.sale', 'ptce.pos.day_move']
 
 
 class Indicator(metaclass=PoolMeta):
@@ -221,54 +227,79 @@ class FiscalYear(metaclass=PoolMeta):
         Closing = pool.get('ptce.pos.closing')
         Method = pool.get('sale.point.payment.method')
         Tax = pool.get('account.tax')
-        Account = pool.get('account.account')
         company = self.company
         points = Point.search([('company', '=', company.id)])
         if not points:
             return []
+        expected_total = expected_tax = Decimal(0)
+        for point in points:
+            for closing in self._pos_closings(Closing, point):
+                expected_total += closing.total
+                expected_tax += closing.total_tax
         # The counterpart of the sales: the payments and the tips
-        excluded = {m.account for m in Method.search([
+        excluded = {m.account.id for m in Method.search([
                     ('company', '=', company.id),
                     ('active', 'in', [True, False]),
                     ])}
-        excluded |= {p.tip_account for p in points if p.tip_account}
+        excluded |= {p.tip_account.id for p in points if p.tip_account}
         taxes = Tax.search([
                 ('company', '=', company.id),
                 ('active', 'in', [True, False]),
                 ])
         tax_accounts = ({t.invoice_account for t in taxes}
             | {t.credit_note_account for t in taxes}) - {None}
-        accounts = [a for a in Account.search([
-                    ('company', '=', company.id),
-                    ('type', '!=', None),
-                    ]) if a not in excluded]
-        journals = {}
-        for point in points:
-            journals.setdefault(point.journal, []).append(point)
-        checks = []
-        for sequence, (journal, j_points) in enumerate(
-                sorted(journals.items(), key=lambda j: j[0].id), 50):
-            expected_total = expected_tax = Decimal(0)
-            for point in j_points:
-                for closing in self._pos_closings(Closing, point):
-                    expected_total += closing.total
-                    expected_tax += closing.total_tax
-            total = tax = Decimal(0)
-            for account, (debit, credit) in (
-                    self.cross_check_amounts_by_account(
-                        accounts, journal=journal).items()):
-                total += credit - debit
-                if account in tax_accounts:
-                    tax += credit - debit
-            checks.append((sequence, f'pos_total_{journal.id}',
-                    gettext('ptce_sectors.msg_cross_check_pos_total',
-                        journal=journal.rec_name),
-                    expected_total, total))
-            checks.append((sequence, f'pos_tax_{journal.id}',
-                    gettext('ptce_sectors.msg_cross_check_pos_tax',
-                        journal=journal.rec_name),
-                    expected_tax, tax))
-        return checks
+        tax_accounts = {a.id for a in tax_accounts}
+        total = tax = Decimal(0)
+        for account, amount in self._pos_ledger_amounts().items():
+            if account in excluded:
+                continue
+            total += amount
+            if account in tax_accounts:
+                tax += amount
+        return [
+            (50, 'pos_total',
+                gettext('ptce_sectors.msg_cross_check_pos_total'),
+                expected_total, total),
+            (51, 'pos_tax',
+                gettext('ptce_sectors.msg_cross_check_pos_tax'),
+                expected_tax, tax),
+            ]
+
+    def _pos_ledger_amounts(self):
+        """Credit minus debit per account id of the posted moves of the
+        points of sale (POS_ORIGINS) in the standard periods of the fiscal
+        year: by accounts and amounts, whether a move is per sale or per
+        till and day"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Period = pool.get('account.period')
+        move = Move.__table__()
+        line = MoveLine.__table__()
+        period = Period.__table__()
+        cursor = Transaction().connection.cursor()
+        origin = Literal(False)
+        for model in POS_ORIGINS:
+            origin |= Like(move.origin, f'{model},%')
+        cursor.execute(*line
+            .join(move, condition=line.move == move.id)
+            .join(period, condition=move.period == period.id)
+            .select(line.account,
+                Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0)),
+                where=(move.company == self.company.id)
+                & (move.state == 'posted')
+                & (period.fiscalyear == self.id)
+                & (period.type == 'standard')
+                & origin,
+                group_by=[line.account]))
+        currency = self.company.currency
+        result = {}
+        for account, value in cursor:
+            # SQLite sums numerics as floats or bytes
+            if isinstance(value, bytes):
+                value = value.decode()
+            result[account] = currency.round(Decimal(str(value or 0)))
+        return result
 
     def _pos_closings(self, Closing, point):
         """The closings that cover the sales of the point in the fiscal

@@ -248,4 +248,4 @@ class Lease(metaclass=PoolMeta):
             invoice = period.invoice
             total += invoice.currency.round(
                 invoice.untaxed_amount * after / days)
-        return total
+        return company.currency.round(total)
