@@ -77,20 +77,26 @@ class FiscalYear(metaclass=PoolMeta):
         checks = super()._cross_checks()
         company = self.company
         totals = register_totals(register_lines(company, self.end_date))
-        expected = {
-            'capital_uncalled': totals['subscribed'] - totals['called'],
-            'capital_called': totals['called'] - totals['paid'],
-            'capital_paid': totals['paid'],
-            'refund': totals['refund'],
-            }
-        for sequence, kind in enumerate(expected, 20):
+        for sequence, kind, message, expected in [
+                (20, 'capital_uncalled',
+                    'scic_members.msg_cross_check_capital_uncalled',
+                    totals['subscribed'] - totals['called']),
+                (21, 'capital_called',
+                    'scic_members.msg_cross_check_capital_called',
+                    totals['called'] - totals['paid']),
+                (22, 'capital_paid',
+                    'scic_members.msg_cross_check_capital_paid',
+                    totals['paid']),
+                (23, 'refund',
+                    'scic_members.msg_cross_check_refund',
+                    totals['refund']),
+                ]:
             account = company.scic_account(kind)
             if not account:
                 continue
             checks.append((sequence, kind,
-                    gettext(f'scic_members.msg_cross_check_{kind}',
-                        account=account.rec_name),
-                    company.currency.round(expected[kind]),
+                    gettext(message, account=account.rec_name),
+                    company.currency.round(expected),
                     # Credit accounts: what the register shows is owed
                     -self.cross_check_balance([account])))
         return checks
