@@ -96,7 +96,10 @@ def close_year(database, year, renew, output):
     FEC écrit et validé, totaux de la balance générale."""
     from ptce_reporting import closing
     folder = pathlib.Path(output)
-    with environment.transaction(database) as pool:
+
+    def close(pool):
+        # Run again from the start when trytond restarts the transaction to
+        # take its locks (environment.run): print nothing here
         options.check_fiscal_year(pool, year)
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
         if fiscalyear.state != 'open':
@@ -108,22 +111,31 @@ def close_year(database, year, renew, output):
         closing.fec.fec_filename(fiscalyear)
         blockers, failed = closing.closing_obstacles(fiscalyear)
         if blockers or failed:
-            total = _echo_blockers(blockers)
-            _echo_cross_checks(failed)
-            raise ToolError(
-                f"L'exercice {year} ne peut pas être clôturé : "
-                f"{total} élément(s) bloquant(s), {len(failed)} contrôle(s) "
-                "de cohérence en écart. Rien n'a été modifié.")
-        click.echo("Vérification : rien ne bloque, contrôles de cohérence "
-            "OK.")
+            # Returned, not raised: the transaction has changed nothing
+            return blockers, failed, None
         move, next_year = closing.close_year(fiscalyear, renew=renew)
-        if move:
-            click.echo(f"Écriture de clôture (solde des comptes de gestion) "
-                f"passée : {move.rec_name}")
-        click.echo(f"Périodes et exercice {fiscalyear.rec_name} clôturés.")
-        if next_year:
-            click.echo(f"Exercice suivant : {next_year.rec_name} "
-                f"({len(next_year.periods)} périodes).")
+        return [], [], (fiscalyear.rec_name,
+            move.rec_name if move else None,
+            (next_year.rec_name, len(next_year.periods))
+            if next_year else None)
+
+    blockers, failed, closed = environment.run(database, close)
+    if not closed:
+        total = _echo_blockers(blockers)
+        _echo_cross_checks(failed)
+        raise ToolError(
+            f"L'exercice {year} ne peut pas être clôturé : "
+            f"{total} élément(s) bloquant(s), {len(failed)} contrôle(s) "
+            "de cohérence en écart. Rien n'a été modifié.")
+    name, move, next_year = closed
+    click.echo("Vérification : rien ne bloque, contrôles de cohérence OK.")
+    if move:
+        click.echo("Écriture de clôture (solde des comptes de gestion) "
+            f"passée : {move}")
+    click.echo(f"Périodes et exercice {name} clôturés.")
+    if next_year:
+        click.echo(f"Exercice suivant : {next_year[0]} "
+            f"({next_year[1]} périodes).")
     with environment.transaction(database, readonly=True) as pool:
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
         folder.mkdir(exist_ok=True)
