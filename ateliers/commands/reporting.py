@@ -136,7 +136,8 @@ def close_year(database, year, renew, output):
     if next_year:
         click.echo(f"Exercice suivant : {next_year[0]} "
             f"({next_year[1]} périodes).")
-    with environment.transaction(database, readonly=True) as pool:
+    # Not read-only: account_fr's export stores its wizard session
+    with environment.transaction(database) as pool:
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
         folder.mkdir(exist_ok=True)
         path, defects, _ = closing.export_fec(fiscalyear, str(folder))
