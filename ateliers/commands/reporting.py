@@ -169,7 +169,8 @@ def fec(database, year, output):
     l'export d'account_fr et le valider (LPF art. A47 A-1)."""
     from ptce_reporting import closing
     folder = pathlib.Path(output)
-    with environment.transaction(database, readonly=True) as pool:
+    # Not read-only: account_fr's export stores its wizard session
+    with environment.transaction(database) as pool:
         options.check_fiscal_year(pool, year)
         fiscalyear = closing.get_fiscalyear(_company(pool), year)
         folder.mkdir(exist_ok=True)
