@@ -27,3 +27,7 @@ class SurplusAllocationError(UserError):
 
 class FECError(UserError):
     pass
+
+
+class YearClosingError(UserError):
+    pass

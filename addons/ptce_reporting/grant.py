@@ -19,7 +19,7 @@ from trytond.model import (
     sequence_ordered,
 )
 from trytond.modules.currency.fields import Monetary
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
@@ -622,3 +622,31 @@ class Instalment(ModelSQL, ModelView):
                     grant=self.grant.rec_name,
                     total=self.grant.format_amount(total),
                     amount=self.grant.format_amount(self.grant.amount)))
+
+
+class FiscalYear(metaclass=PoolMeta):
+    __name__ = 'account.fiscalyear'
+
+    def _cross_checks(self):
+        """The grants received in the ledger (the credits of the grant
+        receivables 441, settled by the payments of the funders,
+        accounting.md) against the instalments of the grants dated in the
+        fiscal year"""
+        Instalment = Pool().get('ptce.grant.instalment')
+        checks = super()._cross_checks()
+        instalments = Instalment.search([
+                ('grant.company', '=', self.company.id),
+                ('date', '>=', self.start_date),
+                ('date', '<=', self.end_date),
+                ])
+        accounts = self.cross_check_accounts('441')
+        if not accounts and not instalments:
+            return checks
+        _, received = self.cross_check_period_amounts(accounts)
+        checks.append((80, 'grants',
+                gettext('ptce_reporting.msg_cross_check_grants',
+                    accounts=', '.join(a.code for a in accounts)),
+                self.company.currency.round(
+                    sum((i.amount for i in instalments), Decimal(0))),
+                received))
+        return checks

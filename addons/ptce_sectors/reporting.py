@@ -10,12 +10,18 @@ import datetime
 from decimal import Decimal
 
 from sql import Literal
-from sql.aggregate import Count
+from sql.aggregate import Count, Sum
+from sql.conditionals import Coalesce
+from sql.operators import Like
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 from .recyclerie import RATES
+
+# The origins of the moves of the points of sale: one per sale, or one per
+# till and day (ptce.pos.day_move)
+POS_ORIGINS = ['sale.point.sale', 'ptce.pos.day_move']
 
 
 class Indicator(metaclass=PoolMeta):
@@ -203,3 +209,147 @@ class FiscalYear(metaclass=PoolMeta):
                 gettext('ptce_sectors.msg_blocker_pos_closings'),
                 sorted(points - closed, key=lambda p: p.rec_name)))
         return blockers
+
+    def _cross_checks(self):
+        """Per journal of the points of sale: the sales with taxes and the
+        taxes of the ledger against the totals of the closings of the year
+        (compared by accounts and amounts, whatever the moves: one per sale
+        or per till and day); per sector: the analytic revenue against the
+        sector report, and the revenue of the ledger against its total"""
+        checks = super()._cross_checks()
+        checks.extend(self._cross_checks_pos())
+        checks.extend(self._cross_checks_sectors())
+        return checks
+
+    def _cross_checks_pos(self):
+        pool = Pool()
+        Point = pool.get('sale.point')
+        Closing = pool.get('ptce.pos.closing')
+        Method = pool.get('sale.point.payment.method')
+        Tax = pool.get('account.tax')
+        company = self.company
+        points = Point.search([('company', '=', company.id)])
+        if not points:
+            return []
+        expected_total = expected_tax = Decimal(0)
+        for point in points:
+            for closing in self._pos_closings(Closing, point):
+                expected_total += closing.total
+                expected_tax += closing.total_tax
+        # The counterpart of the sales: the payments and the tips
+        excluded = {m.account.id for m in Method.search([
+                    ('company', '=', company.id),
+                    ('active', 'in', [True, False]),
+                    ])}
+        excluded |= {p.tip_account.id for p in points if p.tip_account}
+        taxes = Tax.search([
+                ('company', '=', company.id),
+                ('active', 'in', [True, False]),
+                ])
+        tax_accounts = ({t.invoice_account for t in taxes}
+            | {t.credit_note_account for t in taxes}) - {None}
+        tax_accounts = {a.id for a in tax_accounts}
+        total = tax = Decimal(0)
+        for account, amount in self._pos_ledger_amounts().items():
+            if account in excluded:
+                continue
+            total += amount
+            if account in tax_accounts:
+                tax += amount
+        return [
+            (50, 'pos_total',
+                gettext('ptce_sectors.msg_cross_check_pos_total'),
+                expected_total, total),
+            (51, 'pos_tax',
+                gettext('ptce_sectors.msg_cross_check_pos_tax'),
+                expected_tax, tax),
+            ]
+
+    def _pos_ledger_amounts(self):
+        """Credit minus debit per account id of the posted moves of the
+        points of sale (POS_ORIGINS) in the standard periods of the fiscal
+        year: by accounts and amounts, whether a move is per sale or per
+        till and day"""
+        pool = Pool()
+        Move = pool.get('account.move')
+        MoveLine = pool.get('account.move.line')
+        Period = pool.get('account.period')
+        move = Move.__table__()
+        line = MoveLine.__table__()
+        period = Period.__table__()
+        cursor = Transaction().connection.cursor()
+        origin = Literal(False)
+        for model in POS_ORIGINS:
+            origin |= Like(move.origin, f'{model},%')
+        cursor.execute(*line
+            .join(move, condition=line.move == move.id)
+            .join(period, condition=move.period == period.id)
+            .select(line.account,
+                Sum(Coalesce(line.credit, 0) - Coalesce(line.debit, 0)),
+                where=(move.company == self.company.id)
+                & (move.state == 'posted')
+                & (period.fiscalyear == self.id)
+                & (period.type == 'standard')
+                & origin,
+                group_by=[line.account]))
+        currency = self.company.currency
+        result = {}
+        for account, value in cursor:
+            # SQLite sums numerics as floats or bytes
+            if isinstance(value, bytes):
+                value = value.decode()
+            result[account] = currency.round(Decimal(str(value or 0)))
+        return result
+
+    def _pos_closings(self, Closing, point):
+        """The closings that cover the sales of the point in the fiscal
+        year: the yearly ones, else the monthly, else the daily ones"""
+        for type_ in ['year', 'month', 'day']:
+            closings = Closing.search([
+                    ('point', '=', point.id),
+                    ('type', '=', type_),
+                    ('date_from', '>=', self.start_date),
+                    ('date_to', '<=', self.end_date),
+                    ])
+            if closings:
+                return closings
+        return []
+
+    def _cross_checks_sectors(self):
+        pool = Pool()
+        Indicator = pool.get('ptce.indicator')
+        Sector = pool.get('ptce.sector')
+        Analytic = pool.get('analytic_account.account')
+        company = self.company
+        sectors = Sector.search([
+                ('company', '=', company.id),
+                ('active', 'in', [True, False]),
+                ], order=[('code', 'ASC')])
+        if not sectors:
+            return []
+        # The sector report: the revenue per sector of ptce_reporting's
+        # indicators, by analytic code, for the calendar year of the
+        # closing date
+        revenue, = Indicator.compute_revenue(company, self.end_date.year)
+        checks = []
+        report_total = Decimal(0)
+        with Transaction().set_context(
+                start_date=self.start_date, end_date=self.end_date):
+            for sequence, sector in enumerate(sectors, 60):
+                analytic = Analytic(sector.analytic_account.id)
+                series = revenue.series.get(analytic.code)
+                expected = series.total if series else Decimal(0)
+                report_total += expected
+                found = analytic.credit - analytic.debit
+                if not expected and not found:
+                    continue
+                checks.append((sequence, f'sector_{sector.code}',
+                        gettext('ptce_sectors.msg_cross_check_sector',
+                            sector=sector.rec_name),
+                        expected, found))
+        debit, credit = self.cross_check_period_amounts(
+            self.cross_check_accounts('70'))
+        checks.append((69, 'sector_revenue',
+                gettext('ptce_sectors.msg_cross_check_sector_revenue'),
+                report_total, credit - debit))
+        return checks

@@ -180,3 +180,72 @@ class FiscalYear(metaclass=PoolMeta):
                 [(lease, f'{lease.rec_name} {key:%d/%m/%Y}')
                     for lease, key in missing]))
         return blockers
+
+    def _cross_checks(self):
+        """The deposits account against the deposits of the leases held at
+        the closing date, and the deferred revenue (487) against the rents
+        invoiced for days after it"""
+        pool = Pool()
+        Lease = pool.get('ptce.lease')
+        Configuration = pool.get('ptce.spaces.configuration')
+        checks = super()._cross_checks()
+        company = self.company
+        account = Configuration(1).get_multivalue(
+            'deposit_account', company=company.id)
+        if account:
+            checks.append((40, 'deposits',
+                    gettext('ptce_spaces.msg_cross_check_deposits',
+                        account=account.rec_name),
+                    Lease.deposits_held(company, self.end_date),
+                    -self.cross_check_balance([account])))
+        accounts = self.cross_check_accounts('487')
+        if accounts:
+            checks.append((41, 'deferred_rents',
+                    gettext('ptce_spaces.msg_cross_check_deferred_rents',
+                        accounts=', '.join(a.code for a in accounts)),
+                    Lease.rents_invoiced_after(company, self.end_date),
+                    -self.cross_check_balance(accounts)))
+        return checks
+
+
+class Lease(metaclass=PoolMeta):
+    __name__ = 'ptce.lease'
+
+    @classmethod
+    def deposits_held(cls, company, date):
+        """The deposits received and not returned at date: the deposit of
+        each lease whose deposit move is posted by date, less those whose
+        return move is"""
+        leases = cls.search([
+                ('company', '=', company.id),
+                ('deposit_move', '!=', None),
+                ('deposit_move.state', '=', 'posted'),
+                ('deposit_move.date', '<=', date),
+                ])
+        return sum((l.currency.round(l.deposit_amount) for l in leases
+                if not (l.deposit_return_move
+                    and l.deposit_return_move.state == 'posted'
+                    and l.deposit_return_move.date <= date)),
+            Decimal(0))
+
+    @classmethod
+    def rents_invoiced_after(cls, company, date):
+        """The untaxed rents and charges of the posted invoices dated up to
+        date for the days billed after it (produits constatés d'avance),
+        pro rata of the days of each invoiced period"""
+        Period = Pool().get('ptce.lease.period')
+        total = Decimal(0)
+        for period in Period.search([
+                    ('lease.company', '=', company.id),
+                    ('invoice.state', 'in', ['posted', 'paid']),
+                    ('invoice.invoice_date', '<=', date),
+                    ('invoice_end', '>', date),
+                    ]):
+            days = (period.invoice_end - period.invoice_start).days + 1
+            after = (period.invoice_end
+                - max(date, period.invoice_start - datetime.timedelta(1))
+                ).days
+            invoice = period.invoice
+            total += invoice.currency.round(
+                invoice.untaxed_amount * after / days)
+        return company.currency.round(total)

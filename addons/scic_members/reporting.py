@@ -64,3 +64,39 @@ class Indicator(metaclass=PoolMeta):
                 series.total = series.months[-1]
                 series.previous = series.previous_months[-1]
         return [assoc, by_college]
+
+
+class FiscalYear(metaclass=PoolMeta):
+    __name__ = 'account.fiscalyear'
+
+    def _cross_checks(self):
+        """The capital accounts against the totals of the share register
+        at the closing date (accounting.md: 1011 + 1012 + 1013 = the
+        capital of the register), and the associates' refunds due (4567)"""
+        from .share_register import register_lines, register_totals
+        checks = super()._cross_checks()
+        company = self.company
+        totals = register_totals(register_lines(company, self.end_date))
+        for sequence, kind, message, expected in [
+                (20, 'capital_uncalled',
+                    'scic_members.msg_cross_check_capital_uncalled',
+                    totals['subscribed'] - totals['called']),
+                (21, 'capital_called',
+                    'scic_members.msg_cross_check_capital_called',
+                    totals['called'] - totals['paid']),
+                (22, 'capital_paid',
+                    'scic_members.msg_cross_check_capital_paid',
+                    totals['paid']),
+                (23, 'refund',
+                    'scic_members.msg_cross_check_refund',
+                    totals['refund']),
+                ]:
+            account = company.scic_account(kind)
+            if not account:
+                continue
+            checks.append((sequence, kind,
+                    gettext(message, account=account.rec_name),
+                    company.currency.round(expected),
+                    # Credit accounts: what the register shows is owed
+                    -self.cross_check_balance([account])))
+        return checks
