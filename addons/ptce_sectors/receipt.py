@@ -57,6 +57,8 @@ class ReceiptReport(FrenchDocumentReport):
             'address': (' '.join(address.full_address.split())
                 if address else ''),
             'siret': siret,
+            # the SIREN when the address has no SIRET (establishment) yet
+            'siren': company.siren,
             'vat_number': company.vat_number,
             'lines': lines,
             'rates': [{

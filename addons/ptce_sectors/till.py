@@ -30,8 +30,13 @@ from trytond.i18n import gettext
 from trytond.model import Exclude, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.protocols.wrappers import (
-    HTTPStatus, Response, abort, add_auth_cookies, with_pool,
-    with_transaction)
+    HTTPStatus,
+    Response,
+    abort,
+    add_auth_cookies,
+    with_pool,
+    with_transaction,
+)
 from trytond.rpc import RPC
 from trytond.transaction import Transaction
 from trytond.wsgi import app
@@ -121,10 +126,19 @@ class User(metaclass=PoolMeta):
     def read(cls, ids, fields_names):
         # Like password_hash, the PIN hash never leaves the server
         result = super().read(ids, fields_names)
-        if 'till_pin_hash' in fields_names:
-            for values in result:
+        cache = Transaction().get_cache().get(cls.__name__)
+        for values in result:
+            if 'till_pin_hash' in values:
                 values['till_pin_hash'] = None
+            if cache and values['id'] in cache:
+                cache[values['id']]['till_pin_hash'] = None
         return result
+
+    @classmethod
+    def copy(cls, users, default=None):
+        default = {} if default is None else default.copy()
+        default['till_pin_hash'] = None
+        return super().copy(users, default=default)
 
     @classmethod
     def till_cashiers(cls, point):
@@ -164,7 +178,6 @@ class User(metaclass=PoolMeta):
             return None
         LoginAttempt.remove(user.login)
         return user
-
 
 
 class POS(metaclass=PoolMeta):
