@@ -8,6 +8,7 @@ rate, totals per rate, payments and change, the posting number and the
 signature of the inalterable chain, CGI art. 286 I 3° bis)."""
 from decimal import Decimal
 
+from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .report import FrenchDocumentReport
@@ -38,6 +39,7 @@ class ReceiptReport(FrenchDocumentReport):
     @classmethod
     def get_receipt(cls, sale):
         "What the receipt of the sale prints beside the sale itself"
+        Tax = Pool().get('account.tax')
         company = sale.company
         address = company.party.address_get()
         siret = address.siret.code if address and address.siret else None
@@ -46,13 +48,21 @@ class ReceiptReport(FrenchDocumentReport):
             rate = tax_line.tax.rate or Decimal(0)
             untaxed, tax = rates.get(rate, (Decimal(0), Decimal(0)))
             rates[rate] = (untaxed + tax_line.base, tax + tax_line.amount)
+        lines = []
         with Transaction().set_context(company=company.id):
-            lines = [{
-                    'line': line,
-                    'rates': ', '.join(
-                        cls.format_rate(t.rate) for t in line.taxes
-                        if t.rate is not None),
-                    } for line in sale.lines]
+            for line in sale.lines:
+                # The taxes of account_fr are parents: compute to get the
+                # rates of their children
+                computed = Tax.compute(
+                    line.taxes, line.unit_list_price or Decimal(0),
+                    line.quantity or 0, date=sale.date)
+                line_rates = sorted({t['tax'].rate for t in computed
+                        if t['tax'].rate is not None})
+                lines.append({
+                        'line': line,
+                        'rates': ', '.join(
+                            cls.format_rate(r) for r in line_rates),
+                        })
         return {
             'address': (' '.join(address.full_address.split())
                 if address else ''),
@@ -93,9 +103,12 @@ class ReceiptReport(FrenchDocumentReport):
         html = weasyprint.HTML(string=data, url_fetcher=fetcher)
         strip = html.render(stylesheets=[
                 weasyprint.CSS(string=fitted_page(_STRIP_MM))])
-        bottom = 0
-        for box in strip.pages[0]._page_box.descendants():
-            bottom = max(bottom, box.position_y + box.margin_height())
+        # The boxes laid out on the page (the document's root), not the
+        # page itself
+        bottom = max(
+            (box.position_y + box.margin_height()
+                for box in strip.pages[0]._page_box.children),
+            default=0)
         height = bottom / _PX_PER_MM + 6  # the bottom margin
         return output_format, html.write_pdf(stylesheets=[
                 weasyprint.CSS(string=fitted_page(height))])

@@ -450,6 +450,8 @@
 
     async function renderTables() {
         $('tables-error').textContent = '';
+        $('tables').replaceChildren();
+        $('no-tables').hidden = true;
         show('tables-screen');
         let tables;
         try {
