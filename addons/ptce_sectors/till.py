@@ -21,6 +21,7 @@ import mimetypes
 import re
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sql import Null
 from sql.operators import Equal
@@ -555,6 +556,14 @@ class POSSale(metaclass=PoolMeta):
         refund._till_pay(payments)
         return cls(refund.id).till_receipt()
 
+    def _till_local_time(self):
+        "When the sale was rung up, in the company's time zone"
+        created = self.create_date or datetime.datetime.now()
+        created = created.replace(tzinfo=datetime.timezone.utc)
+        if self.company.timezone:
+            created = created.astimezone(ZoneInfo(self.company.timezone))
+        return created
+
     def till_receipt(self):
         "What the receipt of the sale prints (the page lays it out)"
         company = self.company
@@ -566,8 +575,7 @@ class POSSale(metaclass=PoolMeta):
             'id': self.id,
             'number': self.number,
             'date': self.date.isoformat(),
-            'time': (self.create_date or datetime.datetime.now()).strftime(
-                '%H:%M'),
+            'time': self._till_local_time().strftime('%H:%M'),
             'state': self.state,
             'company': company.rec_name,
             'legal': company.get_legal_mentions(),
