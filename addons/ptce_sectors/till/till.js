@@ -26,9 +26,10 @@
     let order = newOrder();
     let rpcId = 0;
 
+    // saved: the order is an open table kept on the server under its key
     function newOrder() {
         return {key: newKey(), lines: [], payments: [], table: '', covers: 0,
-            tip: '0'};
+            tip: '0', saved: false};
     }
 
     function newKey() {
@@ -102,6 +103,7 @@
         if (error instanceof SessionExpired) {
             window.sessionStorage.removeItem(LOGGED);
             show('login-screen');
+            loadCashiers();
             $('login-error').textContent =
                 'Votre session a expiré : reconnectez-vous.';
             return;
@@ -139,12 +141,74 @@
         await start();
     });
 
+    // Login by PIN: the cashier picks their name and types their code
+    let cashier = null;
+
+    async function loadCashiers() {
+        let cashiers = [];
+        try {
+            const response = await fetch(
+                ROOT + `pos/${POINT}/cashiers`, {credentials: 'same-origin'});
+            if (response.ok) {
+                cashiers = await response.json();
+            }
+        } catch (error) {
+            cashiers = [];
+        }
+        const box = $('cashiers');
+        box.replaceChildren();
+        for (const c of cashiers) {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.textContent = c.name;
+            button.setAttribute('aria-pressed', String(
+                cashier !== null && cashier.id === c.id));
+            button.addEventListener('click', () => {
+                cashier = c;
+                for (const b of box.children) {
+                    b.setAttribute('aria-pressed', String(b === button));
+                }
+                $('pin').focus();
+            });
+            box.appendChild(button);
+        }
+        $('pin-form').hidden = cashiers.length === 0;
+    }
+
+    $('pin-form').addEventListener('submit', async (event) => {
+        event.preventDefault();
+        $('pin-error').textContent = '';
+        if (!cashier) {
+            $('pin-error').textContent = 'Choisissez votre nom.';
+            return;
+        }
+        const response = await fetch(ROOT + `pos/${POINT}/pin`, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: HEADERS,
+            body: JSON.stringify({user: cashier.id, pin: $('pin').value}),
+        }).catch(() => null);
+        $('pin').value = '';
+        if (!response) {
+            $('pin-error').textContent = 'Serveur injoignable.';
+        } else if (response.status === 429) {
+            $('pin-error').textContent =
+                'Trop de tentatives : patientez avant de réessayer.';
+        } else if (!response.ok) {
+            $('pin-error').textContent = 'Code incorrect.';
+        } else {
+            window.sessionStorage.setItem(LOGGED, '1');
+            await start();
+        }
+    });
+
     $('logout').addEventListener('click', async () => {
         await fetch(ROOT + 'session/logout', {method: 'POST',
             headers: HEADERS, credentials: 'same-origin'}).catch(() => null);
         context = {};
         window.sessionStorage.removeItem(LOGGED);
         show('login-screen');
+        loadCashiers();
     });
 
     async function start(quiet) {
@@ -162,12 +226,18 @@
         $('title').textContent = `Caisse — ${catalog.point.name}`;
         document.title = `Caisse — ${catalog.point.name}`;
         $('restaurant').hidden = !catalog.point.restaurant;
+        $('show-tables').hidden = !catalog.point.restaurant;
+        $('save-table').hidden = !catalog.point.restaurant;
         renderCategories();
         renderProducts();
         renderOrder();
-        show('till-screen');
-        $('search').focus();
         flushPending();
+        if (catalog.point.restaurant) {
+            await renderTables();
+        } else {
+            show('till-screen');
+            $('search').focus();
+        }
     }
 
     // Catalog
@@ -308,6 +378,11 @@
         $('tip').value = order.tip;
         $('total').textContent = money.format(euros(orderTotal()));
         $('pay').disabled = order.lines.length === 0;
+        $('save-table').disabled = order.lines.length === 0;
+        $('save-table').textContent = order.saved
+            ? 'Enregistrer la table' : 'Garder la table';
+        $('clear').textContent = order.saved
+            ? 'Annuler la table' : 'Annuler la commande';
     }
 
     function lineButton(text, label, action) {
@@ -329,10 +404,90 @@
         order.tip = euros(cents($('tip').value));
         renderOrder();
     });
-    $('clear').addEventListener('click', () => {
+    $('clear').addEventListener('click', async () => {
+        $('order-error').textContent = '';
+        if (order.saved) {
+            if (!window.confirm(`Annuler la table ${order.table} ? `
+                    + 'Rien ne sera encaissé.')) {
+                return;
+            }
+            try {
+                await rpc('model.sale.point.sale.till_cancel_table',
+                    [POINT, order.key]);
+            } catch (error) {
+                handle(error, 'order-error');
+                return;
+            }
+        }
         order = newOrder();
         renderOrder();
     });
+
+    // Restaurant tables kept open on the server: another till or a
+    // reload takes them up; paying one finishes the same sale (same key)
+    $('save-table').addEventListener('click', async () => {
+        $('order-error').textContent = '';
+        try {
+            await rpc('model.sale.point.sale.till_save_table',
+                [POINT, payload(order), order.key]);
+        } catch (error) {
+            handle(error, 'order-error');
+            return;
+        }
+        status(`Table ${order.table} enregistrée.`);
+        order = newOrder();
+        renderOrder();
+        await renderTables();
+    });
+
+    $('show-tables').addEventListener('click', renderTables);
+    $('new-table').addEventListener('click', () => {
+        order = newOrder();
+        renderOrder();
+        show('till-screen');
+        $('table').focus();
+    });
+
+    async function renderTables() {
+        $('tables-error').textContent = '';
+        $('tables').replaceChildren();
+        $('no-tables').hidden = true;
+        show('tables-screen');
+        let tables;
+        try {
+            tables = await rpc('model.sale.point.till_tables', [[POINT]]);
+        } catch (error) {
+            handle(error, 'tables-error');
+            return;
+        }
+        const box = $('tables');
+        box.replaceChildren();
+        for (const t of tables) {
+            const button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'table';
+            const name = document.createElement('strong');
+            name.textContent = `Table ${t.table}`;
+            const detail = document.createElement('span');
+            detail.textContent = `${t.covers} couvert(s) — `
+                + money.format(t.total);
+            button.append(name, detail);
+            button.addEventListener('click', () => resumeTable(t));
+            box.appendChild(button);
+        }
+        $('no-tables').hidden = tables.length > 0;
+        $('new-table').focus();
+    }
+
+    function resumeTable(t) {
+        order = {key: t.key, payments: [], table: t.table,
+            covers: t.covers, tip: t.tip, saved: true,
+            lines: t.lines.map((l) => ({product: l.product,
+                quantity: parseFloat(l.quantity), note: l.note}))};
+        renderOrder();
+        show('till-screen');
+        $('search').focus();
+    }
 
     // Payment
     let method = null;
@@ -423,8 +578,10 @@
             if (amount <= 0) {
                 return;
             }
+            const given = cents($('amount').value);
             order.payments.push({method: method.id, name: method.name,
-                amount: euros(amount)});
+                amount: euros(amount),
+                tendered: method.cash && given > amount ? euros(given) : null});
             method = null;
             renderPayment();
             if (orderTotal() - paid() !== 0) {
@@ -450,7 +607,7 @@
             lines: o.lines.map((l) => ({product: l.product,
                 quantity: String(l.quantity), note: l.note})),
             payments: o.payments.map((p) => ({method: p.method,
-                amount: p.amount})),
+                amount: p.amount, tendered: p.tendered || null})),
             table: o.table, covers: o.covers, tip: o.tip,
         };
     }
@@ -555,15 +712,26 @@
         }
         for (const payment of r.payments) {
             add('p', `${payment.method} : ${money.format(payment.amount)}`);
+            if (payment.tendered) {
+                add('p', `Espèces reçues ${money.format(payment.tendered)} — `
+                    + `monnaie rendue ${money.format(payment.change)}`,
+                    'small');
+            }
         }
         add('p', `Enregistrement n° ${r.chain_number || ''} — `
             + `signature ${r.signature}`, 'small');
         add('p', 'Merci de votre visite !');
+        $('receipt-pdf').href = ROOT + `pos/${POINT}/receipt/${r.id}.pdf`;
+        $('receipt-pdf').setAttribute('download', `ticket-${r.number}.pdf`);
         show('receipt-screen');
     }
 
     $('print').addEventListener('click', () => window.print());
     $('new-sale').addEventListener('click', () => {
+        if (catalog.point.restaurant) {
+            renderTables();
+            return;
+        }
         show('till-screen');
         $('search').focus();
     });
@@ -659,6 +827,7 @@
 
     // A till left open keeps its session: try it before asking to log in
     show('login-screen');
+    loadCashiers();
     if (window.sessionStorage.getItem(LOGGED)) {
         start(true);
     }
