@@ -17,7 +17,8 @@ from ..options import database_option
     show_default=True, metavar='FACTEUR',
     help="Multiplie les associés, les locataires et les ventes du jour "
     "(au moins 1).")
-@click.option('--seed', type=int, default=None, metavar='GRAINE',
+@click.option('--seed', type=click.IntRange(min=0), default=None,
+    metavar='GRAINE',
     help="Graine du hasard : la même graine refait la même année "
     "(défaut : l'année).")
 @click.option('--until', type=options.Date(), default=None,
