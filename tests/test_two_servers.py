@@ -25,31 +25,45 @@ HEADERS = {'Content-Type': 'application/json',
 TILLS, SALES = 4, 3
 
 
+def release(name, terminate=False):
+    """Wait (30 s at most) until no other session uses the test database:
+    this process's own pool is closed first, and with terminate the
+    sessions left by earlier tests of the run are ended"""
+    from trytond import backend
+    from trytond.transaction import Transaction
+    backend.Database(name).close()
+    deadline = time.monotonic() + 30
+    while True:
+        with Transaction().start(
+                None, 0, close=True, autocommit=True) as transaction:
+            cursor = transaction.connection.cursor()
+            others = ("FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()")
+            cursor.execute(f"SELECT count(*) {others}", (name,))
+            count, = cursor.fetchone()
+            if count and terminate and time.monotonic() > deadline:
+                cursor.execute(
+                    f"SELECT pg_terminate_backend(pid) {others}", (name,))
+                count = 0
+        if not count or time.monotonic() > deadline:
+            return
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def database():
     """A fresh test database with ptce_sectors (trytond's cache), dropped
     at the end once the servers' connections are gone"""
-    from trytond import backend
     from trytond.tests.test_tryton import DB_NAME, drop_db
     from trytond.tests.tools import activate_modules
-    from trytond.transaction import Transaction
 
     from ateliers.setup import setup_les_ateliers
+    # The earlier tests of the run may still hold the test database that
+    # the cache restore drops and makes again
+    release(DB_NAME, terminate=True)
     config = activate_modules(['ptce_sectors'], setup_les_ateliers)
     yield DB_NAME, config
-    backend.Database(DB_NAME).close()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with Transaction().start(
-                None, 0, close=True, autocommit=True) as transaction:
-            cursor = transaction.connection.cursor()
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()", (DB_NAME,))
-            others, = cursor.fetchone()
-        if not others:
-            break
-        time.sleep(0.2)
+    release(DB_NAME)
     drop_db()
 
 

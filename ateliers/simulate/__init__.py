@@ -246,12 +246,14 @@ def _run_pending_tasks(sim):
     del pending[:]
 
     def kinds(pool):
+        # A task pushed by an attempt that was restarted for its locks
+        # (PostgreSQL) was rolled back with it: it is not there any more
         Queue = pool.get('ir.queue')
         return {t.id: (t.data['model'], t.data['method'])
-            for t in Queue.browse(tasks)}
+            for t in Queue.search([('id', 'in', tasks)])}
     kinds = _transaction(sim, kinds, readonly=True)
     for task_id in tasks:
-        if kinds.get(task_id) in LEFT_TO_WORKER:
+        if task_id not in kinds or kinds[task_id] in LEFT_TO_WORKER:
             continue
         with simulated_today(pool, sim.today):
             run_task(pool, task_id)
@@ -268,12 +270,15 @@ def ensure_demo_data(database):
         return bool(pool.get('ptce.space').search([], limit=1))
     if environment.run(database, has_spaces, readonly=True):
         return False
-    from trytond import config as trytond_config
-
     from ..cli import _proteus
     from ..demo import setup as setup_demo
-    config = _proteus(database,
-        trytond_config.get('database', 'language', default='fr'))
+
+    def admin_language(pool):
+        "The language ``ateliers init`` gave the admin (French by default)"
+        admin, = pool.get('res.user').search([('login', '=', 'admin')])
+        return admin.language.code if admin.language else 'fr'
+    language = environment.run(database, admin_language, readonly=True)
+    config = _proteus(database, language)
     setup_demo(config)
     return True
 
