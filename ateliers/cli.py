@@ -211,6 +211,12 @@ def setup_process(database, language, year, demo):
         sys.exit(1)
 
 
+# The share of the tills' daily sales in the demo's year: a few sales a
+# day on each till keep ``ateliers init --demo`` quick (about 100 a day in
+# a full simulation)
+DEMO_SALES_VOLUME = 0.05
+
+
 def simulate_demo(database, year, today=None):
     """The demo's year so far: a scale-1 simulation of the year up to
     today (the whole year when it is past, nothing when it is to come), so
@@ -220,7 +226,8 @@ def simulate_demo(database, year, today=None):
     if year > today.year:
         return
     until = today if year == today.year else None
-    run(Simulation(database, year, scale=1, until=until))
+    run(Simulation(database, year, scale=1, until=until,
+            sales_volume=DEMO_SALES_VOLUME))
 
 
 def _proteus(database, language):

@@ -22,17 +22,34 @@ def test_pos_close_verify(site):
     assert "n'est pas terminée" in run.stderr
     assert 'Traceback' not in run.stderr
 
-    # Last month can, once, and its signed archive is written outside
+    # Last month was closed by the tills' simulated year (ateliers init
+    # --demo): once only
+    if last_month.year == today.year:
+        run = ateliers('pos', 'close', '--database', database, '--point',
+            'Magasin de producteurs', '--type', 'month', '--date',
+            last_month.isoformat(), env=env)
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert "est déjà clôturée" in run.stderr
+        assert 'Traceback' not in run.stderr
+
+    # Today's day (the demo leaves it to the tills: nothing rung up yet)
+    # can, once, and its signed archive is written outside (the boutique:
+    # the till test sells at the shop today)
     run = ateliers('pos', 'close', '--database', database, '--point',
-        'Magasin de producteurs', '--type', 'month', '--date',
-        last_month.isoformat(), env=env)
+        'Boutique textile La Fibre Câline', '--type', 'day', '--date',
+        today.isoformat(), env=env)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith('Clôture n° '), run.stdout
     archives = sorted((home / 'pos-archives' / database).glob(
-        'closing-*-month-*.csv'))
+        f'closing-*-day-{today.isoformat()}.csv'))
     assert len(archives) == 1, archives
     assert archives[0].read_bytes().splitlines()[-1].startswith(
         b'hmac-sha256;')
+    run = ateliers('pos', 'close', '--database', database, '--point',
+        'Boutique textile La Fibre Câline', '--type', 'day', '--date',
+        today.isoformat(), env=env)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "est déjà clôturée" in run.stderr
 
     run = ateliers('pos', 'verify', '--database', database, env=env)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -19,6 +19,8 @@ from smoke import CACHE, POSTGRESQL, ROOT, URI, ateliers, drop, tool_env
 
 YEAR = datetime.date.today().year
 UNTIL = f'{YEAR}-02-28'
+# A tenth of the tills' daily sales: the test stays quick
+SALES_VOLUME = 0.1
 
 # What the database holds after the run, read through the ORM
 COUNTS = r'''
@@ -37,6 +39,11 @@ def counts(pool):
     Visitor = pool.get('ptce.visitor.count')
     Instalment = pool.get('ptce.grant.instalment')
     Line = pool.get('account.move.line')
+    Sale = pool.get('sale.point.sale')
+    Closing = pool.get('ptce.pos.closing')
+    Settlement = pool.get('ptce.consignment.settlement')
+    sales = Sale.search([('date', '>=', start), ('date', '<=', end)],
+        order=[('id', 'ASC')])
     rents = Invoice.search([
             ('type', '=', 'out'),
             ('invoice_date', '>=', start), ('invoice_date', '<=', end),
@@ -69,6 +76,16 @@ def counts(pool):
                     ('date', '>=', start), ('date', '<=', end)])),
         'instalments': Instalment.search_count([('date', '>=', start)]),
         'paid_rents': sum(i.state == 'paid' for i in rents),
+        'sales': sum(s.state == 'posted' for s in sales),
+        'unposted': [s.rec_name for s in sales if s.state != 'posted'],
+        'sale_days': len({s.date for s in sales}),
+        'day_closings': Closing.search_count([('type', '=', 'day'),
+                ('date_from', '>=', start), ('date_to', '<=', end)]),
+        'month_closings': Closing.search_count([('type', '=', 'month'),
+                ('date_from', '>=', start), ('date_to', '<=', end)]),
+        'settlements': Settlement.search_count([
+                ('date_from', '>=', start), ('state', '=', 'posted')]),
+
         # What makes the year: the same seed gives the same records
         'fingerprint': {
             'members': [(m.party.name, str(m.admission_date), m.shares)
@@ -78,6 +95,8 @@ def counts(pool):
             'invoices': [(str(i.invoice_date), i.party.name,
                     str(i.total_amount), i.state) for i in Invoice.search(
                     [('type', '=', 'out')], order=[('id', 'ASC')])],
+            'sales': [(s.point.name, str(s.date), str(s.total),
+                    [p.method.name for p in s.payments]) for s in sales],
             'bookings': [(b.space.code, str(b.start_datetime))
                 for b in Booking.search([], order=[('id', 'ASC')])],
             'bank': [(str(l.date), str(l.debit), str(l.credit))
@@ -85,7 +104,27 @@ def counts(pool):
                         ('date', '>=', start)], order=[('id', 'ASC')])],
             },
         }
-print(json.dumps(environment.run(database, counts, readonly=True)))
+
+def failed_checks(pool):
+    """The cross-checks of the year that fail once the accountant posted
+    the register's entries left in draft by the demo data (as the
+    simulation's year end does)"""
+    import types
+    from ateliers.simulate import scic_members
+    FiscalYear = pool.get('account.fiscalyear')
+    fiscalyear, = FiscalYear.search([
+            ('start_date', '<=', start), ('end_date', '>=', start)])
+    scic_members.year_end(types.SimpleNamespace(
+            company=fiscalyear.company.id, start=start, end=end,
+            summary={'scic.entries_posted_at_year_end': 0}))
+    return [(c.code, str(c.expected), str(c.found))
+        for c in fiscalyear.failed_cross_checks()]
+
+result = environment.run(database, counts, readonly=True)
+# The ledger agrees with the share register, the leases, the tills'
+# closings, the sector report and the grants
+result['failed_checks'] = environment.run(database, failed_checks)
+print(json.dumps(result))
 '''
 
 # A copy of the base database, with the tool's own functions
@@ -161,7 +200,8 @@ def _simulate(base, target):
     drop(env, target)
     _python(env, COPY, name, target)
     run = ateliers('simulate', '--database', target, '--year', YEAR,
-        '--until', UNTIL, '--seed', 7, env=env)
+        '--until', UNTIL, '--seed', 7, '--sales-volume', SALES_VOLUME,
+        env=env)
     assert run.returncode == 0, run.stderr[-3000:]
     summary = {}
     for line in run.stdout.splitlines():
@@ -204,6 +244,29 @@ def test_summary_matches_database(runs):
     # About 150 visitors on each of the ~40 opening days
     assert 100 * 40 <= counts['visitors'] <= 200 * 45
     assert counts['admissions'] <= 3
+    # The tills: every sale posted, every day closed, each month closed
+    # and the consignment settled
+    assert summary["Ventes en caisse"] == counts['sales']
+    assert not counts['unposted']
+    assert summary["Clôtures journalières de caisse"] == (
+        counts['day_closings'])
+    assert summary["Clôtures mensuelles de caisse"] == (
+        counts['month_closings'])
+    assert counts['month_closings'] >= 2 * 4
+    assert summary["Reversements aux déposants"] == counts['settlements']
+    assert counts['settlements'] == 2
+    # About 100 sales an opening day, a tenth of them simulated
+    assert 5 * 40 <= counts['sales'] <= 20 * 45
+    assert counts['sale_days'] >= 35
+
+
+def test_cross_checks(runs):
+    """Test the ledger of the simulated months agrees with the modules'
+    records: capital and share register, deposits and leases, POS ledger
+    and closings, revenue per sector and sector report, grants and
+    instalments (ptce_reporting.closing)"""
+    _, _, counts = runs[0]
+    assert counts['failed_checks'] == []
 
 
 def test_same_seed_same_year(runs):

@@ -25,7 +25,11 @@ from ..options import database_option
     metavar='DATE',
     help="Dernier jour simulé, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : le 31 "
     "décembre, l'exercice est alors clôturé).")
-def simulate(database, year, scale, seed, until):
+@click.option('--sales-volume', type=click.FloatRange(min=0, max=1,
+        min_open=True), default=1, show_default=True, metavar='PART',
+    help="Part des ventes en caisse du jour simulées, entre 0 (exclu) et "
+    "1 : 0.1 pour une année rapide à construire.")
+def simulate(database, year, scale, seed, until, sales_volume):
     """Simuler une année d'activité des Ateliers : associés, baux et
     loyers, réservations, ventes des filières, subventions, encaissements
     bancaires, clôture.
@@ -41,7 +45,8 @@ def simulate(database, year, scale, seed, until):
             param_hint="'--until'")
     environment.run(database, lambda pool: options.check_fiscal_year(
             pool, year), readonly=True)
-    sim = Simulation(database, year, scale=scale, seed=seed, until=until)
+    sim = Simulation(database, year, scale=scale, seed=seed, until=until,
+        sales_volume=sales_volume)
     started = time.monotonic()
     if ensure_demo_data(database):
         click.echo("Données de démonstration chargées.")

@@ -3,12 +3,13 @@
 # terms.
 """Demo data of the four sectors: products of the restaurant, the
 producers' shop, the textile boutique and the recyclerie, a season of
-events, the equipment pool, a consignment agreement, recyclerie intakes
-and a few days of posted, chained and closed sales on each till."""
+events, the equipment pool, a consignment agreement and recyclerie
+intakes.  The sales at the tills are the simulation's (``ateliers
+init --demo`` simulates the year so far, see ateliers/simulate)."""
 import datetime
 from decimal import Decimal
 
-from proteus import Model, Wizard
+from proteus import Model
 
 from ..setup import (
     create_categories,
@@ -17,51 +18,37 @@ from ..setup import (
     create_product,
     create_sectors,
     get_account,
-    sell,
 )
 from .parties import add_siren, set_address
-
-
-def _days(count):
-    "The last ``count`` days before today, within this year"
-    today = datetime.date.today()
-    days = [today - datetime.timedelta(days=n) for n in range(count, 0, -1)]
-    return [d for d in days if d.year == today.year] or [today]
 
 
 def setup(config, modules, company):
     sectors = create_sectors(config)
     categories = create_categories(config)
-    methods = create_payment_methods(config)
+    create_payment_methods(config)
     Party = Model.get('party.party', config=config)
     Journal = Model.get('account.journal', config=config)
 
-    points = {
-        'restaurant': create_point(
-            "Restaurant Café Plum", 'restaurant', sectors['CC'], config),
-        'shop': create_point(
-            "Magasin de producteurs", 'shop', sectors['CC'], config),
-        'boutique': create_point(
-            "Boutique textile La Fibre Câline", 'boutique', sectors['TA'],
-            config),
-        'recyclerie': create_point(
-            "Caisse recyclerie", 'recyclerie', sectors['EC'], config),
-        'culture': create_point(
-            "Billetterie culture", 'culture', sectors['CU'], config),
-        }
+    for name, kind, sector in [
+            ("Restaurant Café Plum", 'restaurant', 'CC'),
+            ("Magasin de producteurs", 'shop', 'CC'),
+            ("Boutique textile La Fibre Câline", 'boutique', 'TA'),
+            ("Caisse recyclerie", 'recyclerie', 'EC'),
+            ("Billetterie culture", 'culture', 'CU'),
+            ]:
+        create_point(name, kind, sectors[sector], config)
 
     def product(name, price, category, sector, **kwargs):
         return create_product(
             name, price, categories[category], sectors[sector],
             config=config, **kwargs)
 
-    menu = [
-        product("Plat du jour", '14.50', 'food', 'CC', meal_voucher=True),
-        product("Entrée de saison", '6.50', 'food', 'CC', meal_voucher=True),
-        product("Dessert maison", '5.50', 'food', 'CC', meal_voucher=True),
-        product("Café", '2.00', 'food', 'CC', meal_voucher=True),
-        product("Jus de pomme du Tarn", '3.50', 'goods', 'CC'),
-        ]
+    # The restaurant's menu
+    product("Plat du jour", '14.50', 'food', 'CC', meal_voucher=True)
+    product("Entrée de saison", '6.50', 'food', 'CC', meal_voucher=True)
+    product("Dessert maison", '5.50', 'food', 'CC', meal_voucher=True)
+    product("Café", '2.00', 'food', 'CC', meal_voucher=True)
+    product("Jus de pomme du Tarn", '3.50', 'goods', 'CC')
     # Consignment: the producers' goods are theirs until sold
     farm = Party(name="Ferme du Sidobre")
     set_address(farm, ("Lieu-dit La Barthe", "81260", "Le Bez"), config)
@@ -84,20 +71,15 @@ def setup(config, modules, company):
         consigned.template.consigned = True
         consigned.template.consignment_agreement = agreement
         consigned.template.save()
-    boutique = [
-        product("Écharpe en laine", '35.00', 'goods', 'TA'),
-        product("Sac en tissu recyclé", '22.00', 'goods', 'TA'),
-        ]
-    recyclerie = [
-        product("Vêtements au kilo", '8.00', 'goods', 'EC', unit='Kilogram'),
-        product("Chaise d'occasion", '12.00', 'goods', 'EC'),
-        product("Livre d'occasion", '2.00', 'goods', 'EC'),
-        ]
+    product("Écharpe en laine", '35.00', 'goods', 'TA')
+    product("Sac en tissu recyclé", '22.00', 'goods', 'TA')
+    product("Vêtements au kilo", '8.00', 'goods', 'EC', unit='Kilogram')
+    product("Chaise d'occasion", '12.00', 'goods', 'EC')
+    product("Livre d'occasion", '2.00', 'goods', 'EC')
 
     # A season of events with their tickets
     Event = Model.get('ptce.culture.event', config=config)
     today = datetime.date.today()
-    tickets = []
     for offset, name, capacity in [
             (-20, "Concert Radiom", 80),
             (10, "Soirée contes - Troc Sel", 40),
@@ -114,7 +96,6 @@ def setup(config, modules, company):
                 f"{name} - {label}", price, 'service', 'CU', type='service')
             ticket.template.event = event
             ticket.template.save()
-            tickets.append(ticket)
 
     # Equipment pool
     Equipment = Model.get('ptce.culture.equipment', config=config)
@@ -127,32 +108,6 @@ def setup(config, modules, company):
     basket = product("Panier culturel mensuel", '25.00', 'service', 'CU',
         type='service')
     Service(product=basket).save()
-
-    # A few days of sales on each till, posted, chained and closed
-    carts = {
-        'restaurant': [[(menu[0], 2), (menu[3], 2)],
-            [(menu[1], 1), (menu[0], 1), (menu[4], 1)],
-            [(menu[0], 3), (menu[2], 3), (menu[3], 3)]],
-        'shop': [[(shop[0], 1), (shop[2], 2)], [(shop[1], 1)]],
-        'boutique': [[(boutique[0], 1)], [(boutique[1], 2)]],
-        'recyclerie': [[(recyclerie[0], 3.2)],
-            [(recyclerie[1], 2), (recyclerie[2], 5)]],
-        'culture': [[(tickets[0], 2), (tickets[1], 1)]],
-        }
-    method_cycle = ['cash', 'card', 'cheque']
-    Closing = Model.get('ptce.pos.closing', config=config)
-    for day in _days(3):
-        for key, point in points.items():
-            for index, cart in enumerate(carts[key]):
-                sell(point, cart, methods,
-                    method_cycle[index % len(method_cycle)], date=day,
-                    config=config)
-            close = Wizard('ptce.pos.close', config=config)
-            close.form.point = point
-            close.form.type = 'day'
-            close.form.date = day
-            close.execute('close')
-    assert Closing.find([])
 
     # Recyclerie intakes of the month
     Flow = Model.get('ptce.recyclerie.flow', config=config)

@@ -98,10 +98,13 @@ class Simulation:
     the calendar, the counts of the summary and each module's state."""
 
     def __init__(self, database, year, scale=1, seed=None, until=None,
-            progress=None):
+            progress=None, sales_volume=1.0):
         self.database = database
         self.year = year
         self.scale = scale
+        # The share of the tills' daily sales simulated (the demo takes
+        # fewer to stay quick to build)
+        self.sales_volume = sales_volume
         self.seed = year if seed is None else seed
         self.rng = random.Random(self.seed)
         self.start = datetime.date(year, 1, 1)
@@ -190,7 +193,10 @@ def _transaction(sim, function, readonly=False):
 
     from .. import environment
     pool = _pool(sim)
-    extras = {}
+    # The locks a day asked for are taken at the start of the next days
+    # (the same sequences, points and tables): a day is not started again
+    # once per lock
+    extras = {} if readonly else sim.__dict__.setdefault('_lock_extras', {})
     for attempt in range(20):
         try:
             with Transaction().start(
@@ -371,6 +377,14 @@ SUMMARY = [
     ('spaces.deposit_returns', "Dépôts de garantie restitués"),
     ('spaces.bookings', "Réservations de salles"),
     ('spaces.booking_invoices', "Factures de réservations"),
+    ('sectors.points', "Caisses"),
+    ('sectors.sales', "Ventes en caisse"),
+    ('sectors.tickets', "Billets vendus"),
+    ('sectors.day_closings', "Clôtures journalières de caisse"),
+    ('sectors.month_closings', "Clôtures mensuelles de caisse"),
+    ('sectors.year_closings', "Clôtures annuelles de caisse"),
+    ('sectors.settlements', "Reversements aux déposants"),
+    ('sectors.intakes', "Apports à la recyclerie"),
     ('reporting.visitors', "Visiteurs comptés"),
     ('reporting.grants', "Subventions"),
     ('reporting.instalments', "Versements de subventions"),
