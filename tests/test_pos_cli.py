@@ -14,30 +14,29 @@ def test_pos_close_verify(site):
     today = datetime.date.today()
     last_month = today.replace(day=1) - datetime.timedelta(days=1)
 
-    # The month still running cannot be closed (not ended)
-    run = ateliers('pos', 'close', '--database', database, '--point',
-        'Magasin de producteurs', '--type', 'month', '--date',
-        today.isoformat(), env=env)
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "n'est pas terminée" in run.stderr
-    assert 'Traceback' not in run.stderr
+    def close(point, type_, date):
+        return ateliers('pos', 'close', '--database', database, '--point',
+            point, '--type', type_, '--date', date.isoformat(), env=env)
 
+    def refused(run, message):
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert message in run.stderr
+        assert 'Traceback' not in run.stderr
+
+    # The month still running cannot be closed (not ended)
+    refused(close('Magasin de producteurs', 'month', today),
+        "n'est pas terminée")
     # Last month was closed by the tills' simulated year (ateliers init
     # --demo): once only
     if last_month.year == today.year:
-        run = ateliers('pos', 'close', '--database', database, '--point',
-            'Magasin de producteurs', '--type', 'month', '--date',
-            last_month.isoformat(), env=env)
-        assert run.returncode == 1, run.stdout + run.stderr
-        assert "est déjà clôturée" in run.stderr
-        assert 'Traceback' not in run.stderr
+        refused(close('Magasin de producteurs', 'month', last_month),
+            "est déjà clôturée")
 
     # Today's day (the demo leaves it to the tills: nothing rung up yet)
     # can, once, and its signed archive is written outside (the boutique:
     # the till test sells at the shop today)
-    run = ateliers('pos', 'close', '--database', database, '--point',
-        'Boutique textile La Fibre Câline', '--type', 'day', '--date',
-        today.isoformat(), env=env)
+    boutique = 'Boutique textile La Fibre Câline'
+    run = close(boutique, 'day', today)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith('Clôture n° '), run.stdout
     archives = sorted((home / 'pos-archives' / database).glob(
@@ -45,11 +44,7 @@ def test_pos_close_verify(site):
     assert len(archives) == 1, archives
     assert archives[0].read_bytes().splitlines()[-1].startswith(
         b'hmac-sha256;')
-    run = ateliers('pos', 'close', '--database', database, '--point',
-        'Boutique textile La Fibre Câline', '--type', 'day', '--date',
-        today.isoformat(), env=env)
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "est déjà clôturée" in run.stderr
+    refused(close(boutique, 'day', today), "est déjà clôturée")
 
     run = ateliers('pos', 'verify', '--database', database, env=env)
     assert run.returncode == 0, run.stdout + run.stderr

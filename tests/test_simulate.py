@@ -115,7 +115,8 @@ def failed_checks(pool):
     fiscalyear, = FiscalYear.search([
             ('start_date', '<=', start), ('end_date', '>=', start)])
     scic_members.year_end(types.SimpleNamespace(
-            company=fiscalyear.company.id, start=start, end=end,
+            company=fiscalyear.company.id, start=start,
+            end=fiscalyear.end_date,
             summary={'scic.entries_posted_at_year_end': 0}))
     return [(c.code, str(c.expected), str(c.found))
         for c in fiscalyear.failed_cross_checks()]
@@ -170,6 +171,10 @@ def base(tmp_path_factory):
     home = tmp_path_factory.mktemp('simulate')
     env = tool_env(home)
     name = f'simbase_{_key()}'
+    # The tills sign their sales and closings: a key of this home (the
+    # base database has none signed yet, it is kept without its home)
+    run = ateliers('pos', 'key', 'create', env=env)
+    assert run.returncode == 0, run.stderr
     cached = CACHE / 'simulate' / f'{name}.sqlite'
     if POSTGRESQL:
         exists = _python(env, 'import sys\n'

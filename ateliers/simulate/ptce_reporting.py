@@ -23,6 +23,8 @@ GRANT_ACCOUNTS = {
     "Communauté d'agglomération Castres-Mazamet": '744',
     }
 OTHER_GRANTS = '748'
+# The operating grants due from the funders until they pay (accounting.md)
+GRANT_RECEIVABLE = '4417'
 BANK = '5121'
 
 
@@ -97,6 +99,7 @@ def setup(sim):
                 (grant.id, str(amount)))
     sim.state['ptce_reporting'] = {
         'plan': plan, 'journal': journal.id, 'method': method.id}
+    _recognise_grants(sim, plan)
     sim.summary['reporting.grants'] = len(grants)
 
 
@@ -118,32 +121,55 @@ def day(sim, date):
         _compute_indicators(sim)
 
 
-def _receive_instalment(sim, date, grant_id, amount):
-    """The funder's transfer on the bank statement: 512 / 74x, and the
-    instalment of the grant linked to its bank line"""
+def _post_move(sim, grant, date, description, debit, credit, amount):
+    "Post the move debit / credit of amount for the grant, return it"
     pool = Pool()
-    Grant = pool.get('ptce.grant')
     Move = pool.get('account.move')
     Line = pool.get('account.move.line')
     Period = pool.get('account.period')
     Journal = pool.get('account.journal')
-    Instalment = pool.get('ptce.grant.instalment')
-    grant = Grant(grant_id)
-    revenue = _account(GRANT_ACCOUNTS.get(grant.funder.name, OTHER_GRANTS))
-    bank_line = Line(account=_account(BANK), debit=amount,
-        credit=Decimal(0))
-    revenue_line = Line(account=revenue, debit=Decimal(0), credit=amount)
-    if revenue.party_required:
-        revenue_line.party = grant.funder
+    lines = [Line(account=debit, debit=amount, credit=Decimal(0)),
+        Line(account=credit, debit=Decimal(0), credit=amount)]
+    for line in lines:
+        if line.account.party_required:
+            line.party = grant.funder
     move = Move(company=grant.company,
         journal=Journal(sim.state['ptce_reporting']['journal']),
         period=Period.find(grant.company, date=date), date=date,
         # No origin: account.move does not list ptce.grant among its
         # origins; the instalment points to the bank line instead
-        description=f"Versement {grant.reference}",
-        lines=[bank_line, revenue_line])
+        description=description, lines=lines)
     Move.save([move])
     Move.post([move])
+    return move
+
+
+def _recognise_grants(sim, plan):
+    """The operating grants the funders notified for the year: the amount
+    they will pay in the year is due (4417 / 74x) from the first day of
+    the simulated range, settled by their instalments"""
+    Grant = Pool().get('ptce.grant')
+    due = {}
+    for events in plan.values():
+        for grant_id, amount in events:
+            due[grant_id] = due.get(grant_id, Decimal(0)) + Decimal(amount)
+    for grant_id, amount in sorted(due.items()):
+        grant = Grant(grant_id)
+        _post_move(sim, grant, sim.start, f"Subvention {grant.reference}",
+            _account(GRANT_RECEIVABLE),
+            _account(GRANT_ACCOUNTS.get(grant.funder.name, OTHER_GRANTS)),
+            amount)
+
+
+def _receive_instalment(sim, date, grant_id, amount):
+    """The funder's transfer on the bank statement: 512 / 4417, and the
+    instalment of the grant linked to its bank line"""
+    pool = Pool()
+    Grant = pool.get('ptce.grant')
+    Instalment = pool.get('ptce.grant.instalment')
+    grant = Grant(grant_id)
+    move = _post_move(sim, grant, date, f"Versement {grant.reference}",
+        _account(BANK), _account(GRANT_RECEIVABLE), amount)
     bank_line, = [l for l in move.lines if l.account.code == BANK]
     Instalment.create([{
                 'grant': grant.id, 'date': date, 'amount': amount,

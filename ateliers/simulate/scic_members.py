@@ -113,6 +113,8 @@ def setup(sim):
             Movement.confirm(openings)
         sim.summary['scic.register_taken_over'] += len(members)
 
+    _opening_balance(sim, company)
+
     # The calendar of the year, drawn once for the whole year so that a
     # run stopped early (--until) is the beginning of the full one
     days = sorted(d for d in sim.opening_days if d.month > 1)
@@ -135,6 +137,51 @@ def setup(sim):
         day = rng.choice([d for d in days if d.month >= 3])
         plan.setdefault(day.isoformat(), []).append(('exit', member.id))
     sim.state['scic_members'] = {'plan': plan}
+
+
+def _opening_balance(sim, company):
+    """The capital the register holds on the eve of the year and that the
+    ledger does not show yet, brought in as its opening balance (the
+    simulated ledger starts empty): paid (10131, received at the bank),
+    called unpaid (1012, due by the associates) and uncalled (1011)"""
+    from scic_members.share_register import register_lines, register_totals
+    pool = Pool()
+    Account = pool.get('account.account')
+    Move = pool.get('account.move')
+    Line = pool.get('account.move.line')
+    Period = pool.get('account.period')
+    eve = sim.start - datetime.timedelta(days=1)
+    totals = register_totals(register_lines(company, eve))
+    lines = []
+    for kind, counterpart, amount in [
+            ('capital_uncalled', 'uncalled',
+                totals['subscribed'] - totals['called']),
+            ('capital_called', 'receivable',
+                totals['called'] - totals['paid']),
+            ('capital_paid', 'cash', totals['paid']),
+            ]:
+        account = company.scic_account(kind)
+        other = company.scic_account(counterpart)
+        if not account or not other:
+            continue
+        with Transaction().set_context(company=company.id, date=eve):
+            # A credit account: what the ledger shows is minus its balance
+            amount += Account(account.id).balance
+        amount = company.currency.round(amount)
+        if not amount or other.party_required:
+            # The called unpaid capital is due by associates (a line each):
+            # none at the opening of the demo's register
+            continue
+        lines += [Line(account=account, debit=Decimal(0), credit=amount),
+            Line(account=other, debit=amount, credit=Decimal(0))]
+    if not lines:
+        return
+    move = Move(company=company, journal=company.scic_get_journal(),
+        period=Period.find(company, date=sim.start), date=sim.start,
+        description="Reprise du capital du registre", lines=lines)
+    Move.save([move])
+    Move.post([move])
+    sim.summary['scic.opening_balance'] = 1
 
 
 def day(sim, date):
