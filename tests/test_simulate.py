@@ -280,3 +280,67 @@ def test_same_seed_same_year(runs):
     assert summary1 == summary2
     assert counts1 == counts2
     assert counts1['fingerprint']['invoices']
+
+
+# The closed year: its fiscal year, its cross-checks and trial balance
+YEAR_CHECKS = r'''
+import json, sys
+from ateliers import environment
+environment.prepare()
+database, year = sys.argv[1], int(sys.argv[2])
+
+def checks(pool):
+    import datetime
+    from ptce_reporting import closing
+    FiscalYear = pool.get('account.fiscalyear')
+    Closing = pool.get('ptce.pos.closing')
+    fiscalyear, = FiscalYear.search([
+            ('start_date', '=', datetime.date(year, 1, 1))])
+    _, balanced = closing.trial_balance_totals(fiscalyear)
+    return {
+        'state': fiscalyear.state,
+        'periods': sorted({p.state for p in fiscalyear.periods}),
+        'checks': [(c.code, c.ok) for c in fiscalyear.cross_checks()],
+        'balanced': balanced,
+        'year_closings': Closing.search_count([('type', '=', 'year')]),
+        }
+print(json.dumps(environment.run(database, checks, readonly=True)))
+'''
+
+
+@pytest.fixture(scope='module')
+def year(base):
+    """The whole year at scale 1 (a fiftieth of the tills' daily sales),
+    closed by the simulation"""
+    env, name = base
+    target = 'sim_year'
+    drop(env, target)
+    _python(env, COPY, name, target)
+    run = ateliers('simulate', '--database', target, '--year', YEAR,
+        '--seed', 7, '--sales-volume', '0.02', env=env, timeout=2400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    checks = json.loads(_python(env, YEAR_CHECKS, target, YEAR))
+    verify = ateliers('pos', 'verify', '--database', target, env=env)
+    drop(env, target)
+    return run.stdout, checks, verify
+
+
+def test_year_closed(year):
+    """Test the simulated year closes: nothing blocks (close-check), every
+    cross-check agrees (capital accounts and share register, deposits and
+    leases, POS ledger and closings, revenue per sector and sector report,
+    grants and instalments), the trial balance balances, the fiscal year
+    and its periods are closed and the tills' chains verify"""
+    output, checks, verify = year
+    assert "Exercice clôturé" in output, output
+    assert checks['state'] == 'closed', checks
+    assert checks['periods'] == ['closed'], checks
+    codes = dict(checks['checks'])
+    assert all(codes.values()), checks['checks']
+    for code in ['trial_balance', 'capital_uncalled', 'capital_called',
+            'capital_paid', 'deposits', 'deferred_rents', 'pos_total',
+            'pos_tax', 'sector_revenue', 'grants']:
+        assert code in codes, (code, codes)
+    assert checks['balanced'], checks
+    assert checks['year_closings'] >= 4
+    assert verify.returncode == 0, verify.stdout + verify.stderr
