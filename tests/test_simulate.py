@@ -1,7 +1,8 @@
-"""`ateliers simulate`: two months of the year at scale 1 on a database
+"""`ateliers simulate`: January at scale 1, then the whole year, on a database
 that `ateliers init` built (without demo) and that received the static
-demo data; the counts of the summary are those of the database and the
-same seed makes the same year.
+demo data; the counts of the summary are those of the database, the same
+seed makes the same year, the ledger agrees with the modules' records and
+the whole year closes.
 
 The base database (init + demo data, minutes) is kept in the test cache
 (ATELIERS_CACHE) under a key of the sources, like the scenarios'
@@ -18,7 +19,7 @@ import pytest
 from smoke import CACHE, POSTGRESQL, ROOT, URI, ateliers, drop, tool_env
 
 YEAR = datetime.date.today().year
-UNTIL = f'{YEAR}-02-28'
+UNTIL = f'{YEAR}-01-31'
 # A tenth of the tills' daily sales: the test stays quick
 SALES_VOLUME = 0.1
 
@@ -28,7 +29,7 @@ import datetime, json, sys
 from ateliers import environment
 environment.prepare()
 database, year = sys.argv[1], int(sys.argv[2])
-start, end = datetime.date(year, 1, 1), datetime.date(year, 2, 28)
+start, end = datetime.date(year, 1, 1), datetime.date(year, 1, 31)
 
 def counts(pool):
     Member = pool.get('scic.member')
@@ -220,34 +221,34 @@ def _simulate(base, target):
 
 @pytest.fixture(scope='module')
 def runs(base):
-    "The same two months simulated twice with the same seed"
+    "The same month simulated twice with the same seed"
     return [_simulate(base, f'sim_{i}') for i in (1, 2)]
 
 
 def test_summary_matches_database(runs):
     "Test the counts of the summary are those of the database"
     output, summary, counts = runs[0]
-    assert summary["Jours simulés"] == 31 + 28, output
+    assert summary["Jours simulés"] == 31, output
     assert summary["Associés admis (au total)"] == counts['members']
-    assert summary["Admissions de l'année"] == counts['admissions']
-    assert summary["Souscriptions"] == counts['subscriptions']
+    assert summary.get("Admissions de l'année", 0) == counts['admissions']
+    assert summary.get("Souscriptions", 0) == counts['subscriptions']
     assert summary.get("Appels de capital", 0) == counts['calls']
     assert summary.get("Libérations de capital", 0) == counts['payments']
     assert summary["Baux en cours"] == counts['leases']
     assert summary["Factures de loyer"] == counts['rent_invoices']
-    assert summary["Réservations de salles"] == counts['bookings']
+    assert summary.get("Réservations de salles", 0) == counts['bookings']
     assert summary["Visiteurs comptés"] == counts['visitors']
     assert summary.get("Versements de subventions", 0) == (
         counts['instalments'])
-    # Two months of rents of the 12 leases of the building (10 monthly, 2
+    # A month of rents of the 12 leases of the building (10 monthly, 2
     # quarterly due in January), all posted, most of them paid by transfer
     # and matched
     assert counts['leases'] == 12
-    assert counts['rent_invoices'] == 2 * 10 + 2
+    assert counts['rent_invoices'] == 10 + 2
     assert counts['rents_posted'] == counts['rent_invoices']
     assert counts['paid_rents'] >= counts['rent_invoices'] // 2
-    # About 150 visitors on each of the ~40 opening days
-    assert 100 * 40 <= counts['visitors'] <= 200 * 45
+    # About 150 visitors on each of the 20 to 22 opening days
+    assert 100 * 20 <= counts['visitors'] <= 200 * 22
     assert counts['admissions'] <= 3
     # The tills: every sale posted, every day closed, each month closed
     # and the consignment settled
@@ -257,16 +258,17 @@ def test_summary_matches_database(runs):
         counts['day_closings'])
     assert summary["Clôtures mensuelles de caisse"] == (
         counts['month_closings'])
-    assert counts['month_closings'] >= 2 * 4
-    assert summary["Reversements aux déposants"] == counts['settlements']
-    assert counts['settlements'] == 2
+    assert counts['month_closings'] >= 4
+    assert summary.get("Reversements aux déposants", 0) == (
+        counts['settlements'])
+    assert counts['settlements'] == 1
     # About 100 sales an opening day, a tenth of them simulated
-    assert 5 * 40 <= counts['sales'] <= 20 * 45
-    assert counts['sale_days'] >= 35
+    assert 5 * 20 <= counts['sales'] <= 20 * 22
+    assert counts['sale_days'] >= 18
 
 
 def test_cross_checks(runs):
-    """Test the ledger of the simulated months agrees with the modules'
+    """Test the ledger of the simulated month agrees with the modules'
     records: capital and share register, deposits and leases, POS ledger
     and closings, revenue per sector and sector report, grants and
     instalments (ptce_reporting.closing)"""

@@ -197,7 +197,9 @@ def _transaction(sim, function, readonly=False):
     # (the same sequences, points and tables): a day is not started again
     # once per lock
     extras = {} if readonly else sim.__dict__.setdefault('_lock_extras', {})
-    for attempt in range(20):
+    busy = 0
+    # Each start again takes more locks: a finite number of them
+    for _ in range(200):
         try:
             with Transaction().start(
                     sim.database, 0, readonly=readonly, **extras) as tx:
@@ -209,9 +211,11 @@ def _transaction(sim, function, readonly=False):
         except TransactionError as error:
             error.fix(extras)
         except backend.DatabaseOperationalError:
-            if attempt == 19:
+            # Another process holds the locks: wait for it, 20 times
+            busy += 1
+            if busy == 20:
                 raise
-            time.sleep(min(0.1 * 2 ** attempt, 5))
+            time.sleep(min(0.1 * 2 ** busy, 5))
     raise ToolError(
         "Base occupée : la transaction n'a pas pu prendre ses verrous.")
 

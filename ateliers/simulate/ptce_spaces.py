@@ -191,10 +191,11 @@ def _book_rooms(sim, date):
                     'start_datetime': start,
                     'end_datetime': start + datetime.timedelta(hours=hours),
                     }])
+        # Confirmed at once: the free slots of the next booking of the day
+        # are those the confirmed bookings leave
+        Booking.confirm([booking])
         bookings.append(booking)
-    if bookings:
-        Booking.confirm(bookings)
-        sim.summary['spaces.bookings'] += len(bookings)
+    sim.summary['spaces.bookings'] += len(bookings)
 
 
 def month_end(sim, date):
