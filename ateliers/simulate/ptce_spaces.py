@@ -6,6 +6,7 @@ opening days, invoiced at the end of each month."""
 import datetime
 from decimal import Decimal
 
+from trytond.tools import timezone as tz
 from trytond.pool import Pool
 
 from ..demo.ptce_spaces import LEASES, SPACES
@@ -184,7 +185,10 @@ def _book_rooms(sim, date):
                 slots.append(start)
         if not slots:
             continue
-        start = slots[0]
+        # The free slots are in the company's time zone, bookings in UTC
+        zone = tz.get_tzinfo(room.company.timezone or 'UTC')
+        start = slots[0].replace(tzinfo=zone).astimezone(tz.UTC).replace(
+            tzinfo=None)
         booking, = Booking.create([{
                     'space': room.id,
                     'party': rng.choice(state['tenants']),
