@@ -13,8 +13,8 @@ would make the year take hours.  At scale N the building's tills are
 copied N - 1 times (a till per site, like the leases' sites), each with
 its own sequence and chain.  ``Simulation.sales_volume`` scales the number
 of sales a day (the demo takes a few of them to stay quick to build).
-The last day of a range that stops before the year end (the demo's today)
-is left to the tills: nothing rung up, the day open."""
+A range that stops today (the demo's year so far) leaves today to the
+tills: nothing rung up, the day open."""
 import datetime
 import math
 from decimal import Decimal
@@ -332,7 +332,7 @@ def day(sim, date):
     state = _state(sim)
     if not sim.is_open(date):
         return
-    if date == sim.end and not sim.reaches_year_end:
+    if date == sim.end == datetime.date.today():
         # The last day of a year so far (the demo's today) is the tills'
         # own: open, nothing rung up yet
         return
