@@ -234,8 +234,10 @@ def _ticket_carts(sim, date):
         sold = state['sold'].get(str(event['event']), 0)
         # Most events end nearly full; the last days sell the most
         left = event['capacity'] - sold
-        wanted = _share(rng, event['capacity'] * rng.uniform(0.02, 0.06)
-            * sim.sales_volume)
+        # Each site's desk sells its share of the tickets (the capacity
+        # grows with the scale)
+        wanted = _share(rng, event['capacity'] / sim.scale
+            * rng.uniform(0.02, 0.06) * sim.sales_volume)
         if (day - date).days < 7:
             wanted *= 2
         carts_count = 0
