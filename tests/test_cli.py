@@ -181,7 +181,7 @@ def test_every_option_is_typed_and_documented():
         'report funder', 'report activity'}
     validating = (options.DatabaseName, options.Period, options.Date,
         options.Host, options.Text, click.Path, click.Choice,
-        click.IntRange)
+        click.IntRange, click.FloatRange)
     for path, command in commands.items():
         assert command.help and 'the ' not in command.help.lower(), path
         for param in command.params:
