@@ -195,8 +195,10 @@ class Servers:
     def start(self, name, port, extra=()):
         command = self.command(name, port, extra)
         log = open(self.logs / f'{name}-{port}.log', 'w')
+        # A session of its own: the worker's pool processes are stopped
+        # with it (they outlived it otherwise)
         process = subprocess.Popen(command, env=self.env,
-            stdout=log, stderr=subprocess.STDOUT)
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self.processes.append(process)
         return process
 
@@ -213,13 +215,18 @@ class Servers:
 
     def down(self):
         for process in self.processes:
-            process.send_signal(signal.SIGINT)
+            os.killpg(process.pid, signal.SIGINT)
         for process in self.processes:
             try:
                 process.wait(30)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                pass
+            # What is left of its group (the worker's pool)
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
 
 
 def wait_for(url, processes, timeout=180):
