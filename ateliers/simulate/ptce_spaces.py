@@ -6,8 +6,8 @@ opening days, invoiced at the end of each month."""
 import datetime
 from decimal import Decimal
 
-from trytond.tools import timezone as tz
 from trytond.pool import Pool
+from trytond.tools import timezone as tz
 
 from ..demo.ptce_spaces import LEASES, SPACES
 
