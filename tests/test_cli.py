@@ -25,7 +25,8 @@ TODAY = datetime.date.today()
 NEXT_MONTH = (TODAY.replace(day=28) + datetime.timedelta(days=4)).replace(
     day=1)
 FAR_MONTH = f'{TODAY.year + 2}-01'
-TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
+# A week ahead: still in the future if the run passes midnight
+NEXT_WEEK = (TODAY + datetime.timedelta(days=7)).isoformat()
 ENGLISH = ['Usage:', 'Error:', 'Options:', 'Commands:', 'Missing option',
     'No such', 'Invalid value', 'Show this message', 'Try ', 'is not',
     'does not', 'Traceback', 'default:', 'required]']
@@ -225,11 +226,11 @@ def test_every_option_is_typed_and_documented():
             "/absent' n'existe pas"),
         (['members', 'register', '--output', 'r.csv', '--at', '2026-02-30'],
             "date '2026-02-30' invalide"),
-        (['members', 'register', '--output', 'r.csv', '--at', TOMORROW],
+        (['members', 'register', '--output', 'r.csv', '--at', NEXT_WEEK],
             "dans le futur"),
         (['members', 'import', 'absent.xls'], "n'existe pas"),
         (['members', 'import', 'README.md'], "extension attendue .xls"),
-        (['pos', 'close', '--point', 'Bar', '--date', TOMORROW],
+        (['pos', 'close', '--point', 'Bar', '--date', NEXT_WEEK],
             "dans le futur"),
         (['pos', 'close', '--point', ' '], "'--point' : texte vide"),
         (['pos', 'close', '--point', 'Bar', '--type', 'week'],
