@@ -211,10 +211,13 @@ def setup_process(database, language, year, demo):
         sys.exit(1)
 
 
-# The share of the tills' daily sales in the demo's year: a few sales a
-# day on each till keep ``ateliers init --demo`` quick (about 100 a day in
-# a full simulation)
+# The share of the tills' daily sales in the demo's year and the months
+# the tills ring up (the last ones of the range): a few sales a day on
+# each till over two months keep ``ateliers init --demo`` within minutes
+# (about 100 sales a day in a full simulation; every till-day costs its
+# closing and accounting move, a whole year of them about 8 min)
 DEMO_SALES_VOLUME = 0.05
+DEMO_SALES_MONTHS = 2
 
 
 def simulate_demo(database, year, today=None):
@@ -225,9 +228,14 @@ def simulate_demo(database, year, today=None):
     today = today or datetime.date.today()
     if year > today.year:
         return
-    until = today if year == today.year else None
+    until = today if year == today.year else datetime.date(year, 12, 31)
+    since = until.replace(day=1)
+    for _ in range(DEMO_SALES_MONTHS - 1):
+        since = (since - datetime.timedelta(days=1)).replace(day=1)
+    if since.year != year:
+        since = datetime.date(year, 1, 1)
     run(Simulation(database, year, scale=1, until=until,
-            sales_volume=DEMO_SALES_VOLUME))
+            sales_volume=DEMO_SALES_VOLUME, sales_since=since))
 
 
 def _proteus(database, language):

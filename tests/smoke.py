@@ -134,9 +134,10 @@ def make_site(env, database):
     first run was killed: (env, database, password, what was seen after
     the kill)"""
     killed = kill_init_midway(env, database)
-    # The demo simulates the year so far: long on a loaded machine
+    # The demo simulates the year so far (its tills the last two months):
+    # minutes on a loaded machine
     run = ateliers('init', '--database', database, '--demo', env=env,
-        timeout=2400)
+        timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
     killed['init'] = run
     home = pathlib.Path(env['ATELIERS_HOME'])

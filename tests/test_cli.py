@@ -253,6 +253,10 @@ def test_every_option_is_typed_and_documented():
                 '--output', 'pack.xlsx'], "texte vide"),
         (['report', 'activity', '--year', '2026'], "'--output'"),
         (['--config', 'absent.conf', 'serve'], "'absent.conf' n'existe pas"),
+        (['simulate', '--year', '2026', '--sales-volume', '0'],
+            "'--sales-volume' : 0"),
+        (['simulate', '--year', '2026', '--sales-since', '2025-12-01'],
+            "'--sales-since' : le 01/12/2025 n'est pas dans l'année 2026"),
         ])
 def test_validation(cli, tmp_path, args, expected):
     "Each invalid input: a usage error, before anything is done"

@@ -29,7 +29,11 @@ from ..options import database_option
         min_open=True), default=1, show_default=True, metavar='PART',
     help="Part des ventes en caisse du jour simulées, entre 0 (exclu) et "
     "1 : 0.1 pour une année rapide à construire.")
-def simulate(database, year, scale, seed, until, sales_volume):
+@click.option('--sales-since', type=options.Date(), default=None,
+    metavar='DATE',
+    help="Premier jour où les caisses vendent, AAAA-MM-JJ ou JJ/MM/AAAA, "
+    "dans l'année (défaut : le 1er janvier).")
+def simulate(database, year, scale, seed, until, sales_volume, sales_since):
     """Simuler une année d'activité des Ateliers : associés, baux et
     loyers, réservations, ventes des filières, subventions, encaissements
     bancaires, clôture.
@@ -43,10 +47,15 @@ def simulate(database, year, scale, seed, until, sales_volume):
         raise click.BadParameter(
             f"le {until:%d/%m/%Y} n'est pas dans l'année {year}.",
             param_hint="'--until'")
+    sales_since = sales_since.date() if sales_since else None
+    if sales_since and sales_since.year != year:
+        raise click.BadParameter(
+            f"le {sales_since:%d/%m/%Y} n'est pas dans l'année {year}.",
+            param_hint="'--sales-since'")
     environment.run(database, lambda pool: options.check_fiscal_year(
             pool, year), readonly=True)
     sim = Simulation(database, year, scale=scale, seed=seed, until=until,
-        sales_volume=sales_volume)
+        sales_volume=sales_volume, sales_since=sales_since)
     started = time.monotonic()
     if ensure_demo_data(database):
         click.echo("Données de démonstration chargées.")

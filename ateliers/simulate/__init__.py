@@ -98,7 +98,7 @@ class Simulation:
     the calendar, the counts of the summary and each module's state."""
 
     def __init__(self, database, year, scale=1, seed=None, until=None,
-            progress=None, sales_volume=1.0):
+            progress=None, sales_volume=1.0, sales_since=None):
         self.database = database
         self.year = year
         self.scale = scale
@@ -113,6 +113,13 @@ class Simulation:
             raise ToolError(
                 f"La date de fin {self.end:%d/%m/%Y} n'est pas dans "
                 f"l'année {year}.")
+        # The first day the tills ring up (before it they stay shut, like
+        # a shop not yet opened): the demo takes its last two months
+        self.sales_since = sales_since or self.start
+        if self.sales_since.year != year:
+            raise ToolError(
+                f"Le premier jour de vente {self.sales_since:%d/%m/%Y} "
+                f"n'est pas dans l'année {year}.")
         self.opening_days = opening_days(year)
         self.summary = collections.Counter()
         self.state = collections.defaultdict(dict)

@@ -12,7 +12,9 @@ as many as the till rings up in a day), since one transaction a sale
 would make the year take hours.  At scale N the building's tills are
 copied N - 1 times (a till per site, like the leases' sites), each with
 its own sequence and chain.  ``Simulation.sales_volume`` scales the number
-of sales a day (the demo takes a few of them to stay quick to build).
+of sales a day and ``Simulation.sales_since`` is the first day the tills
+open (the demo takes a few sales a day over its last two months, to stay
+quick to build).
 A range that stops today (the demo's year so far) leaves today to the
 tills: nothing rung up, the day open."""
 import datetime
@@ -334,6 +336,10 @@ def day(sim, date):
     state = _state(sim)
     if not sim.is_open(date):
         return
+    if date.weekday() in RECYCLERIE_DAYS:
+        _intakes(sim, date)
+    if date < sim.sales_since:
+        return
     if date == sim.end == datetime.date.today():
         # The last day of a year so far (the demo's today) is the tills'
         # own: open, nothing rung up yet
@@ -358,8 +364,6 @@ def day(sim, date):
         if kind == 'culture':
             sim.summary['sectors.tickets'] += sum(
                 int(l.quantity) for s in sales for l in s.lines)
-    if date.weekday() in RECYCLERIE_DAYS:
-        _intakes(sim, date)
 
 
 def _intakes(sim, date):
