@@ -461,12 +461,17 @@ class POSSale(metaclass=PoolMeta):
         Sequence = pool.get('ir.sequence.strict')
         if not sales:
             return
+        # Only a till posting a move per sale numbers moves now: the move
+        # sequence is the company's, locking it for every till would make
+        # all of them post one after the other
         sequences = set()
-        for company, date in {(s.company, s.date) for s in sales}:
+        for company, date in {(s.company, s.date) for s in sales
+                if s.point.accounting_moves != 'day'}:
             period = Period.find(company, date=date)
             sequences.add(period.move_sequence_used)
         Point.lock(list({s.point for s in sales}))
-        Sequence.lock(list(sequences))
+        if sequences:
+            Sequence.lock(list(sequences))
 
     @classmethod
     def chain(cls, sales, key):

@@ -406,14 +406,30 @@ class POSSale(metaclass=PoolMeta):
 
     @classmethod
     def _till_new(cls, point, key):
-        pool = Pool()
-        Date = pool.get('ir.date')
-        with Transaction().set_context(company=point.company.id):
-            today = Date.today()
-        sale = cls(company=point.company, point=point, date=today,
-            till_key=key)
+        sale = cls(company=point.company, point=point,
+            date=cls._till_today(point), till_key=key)
         sale.on_change_point()
         return sale
+
+    @classmethod
+    def _till_lock(cls, point):
+        """Lock, before any work, what paying at the till locks: the
+        number of the sale (process), the chain of the point and the move
+        sequence of a till posting a move per sale (lock_posting).  Tryton
+        takes a lock by starting the transaction again with it: asked for
+        one at a time after the work, it would do the checkout four times
+        and hold the locks for the last one."""
+        pool = Pool()
+        Sequence = pool.get('ir.sequence.strict')
+        Sequence.lock([point.sequence])
+        cls.lock_posting([cls(point=point, company=point.company,
+                    date=cls._till_today(point))])
+
+    @classmethod
+    def _till_today(cls, point):
+        Date = Pool().get('ir.date')
+        with Transaction().set_context(company=point.company.id):
+            return Date.today()
 
     @classmethod
     def _till_open(cls, point, key):
@@ -488,6 +504,7 @@ class POSSale(metaclass=PoolMeta):
         pool = Pool()
         Point = pool.get('sale.point')
         point = Point(int(point))
+        cls._till_lock(point)
         sale = cls._till_open(point, key)
         if sale and sale.state == 'cancelled':
             raise TillError(gettext(
@@ -541,6 +558,7 @@ class POSSale(metaclass=PoolMeta):
         edit of the posted one), paid back with the given payments and
         posted.  The same key returns the refund already recorded."""
         sale, = sales
+        cls._till_lock(sale.point)
         recorded = cls._till_recorded(sale.point, key)
         if recorded:
             return recorded.till_receipt()
