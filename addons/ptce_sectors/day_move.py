@@ -396,9 +396,10 @@ class DayMove(ModelSQL, ModelView):
     @classmethod
     def post_days(cls, point, date_from, date_to, key=None):
         """Post, as one move per day, the sales of the point of sale of
-        the dates that were posted "per day" and have no move yet: one
-        Move.create for all the days, one post, then the sales are linked
-        and each day move is signed.  Return the day moves."""
+        the dates that were posted "per day" and have no move yet: their
+        stock moves, one Move.create for all the days, one post, then the
+        sales are linked and each day move is signed.  Return the day
+        moves."""
         pool = Pool()
         Sale = pool.get('sale.point.sale')
         Move = pool.get('account.move')
@@ -415,9 +416,11 @@ class DayMove(ModelSQL, ModelView):
             return []
         if key is None:
             key = seal.signing_key()
-        # Whoever may close the day (a cashier) writes its ledger entry, as
-        # the stock posting does under its button
+        # Whoever may close the day (a cashier) makes its stock moves and
+        # writes its ledger entry, as the stock posting does under its
+        # button
         with without_check_access():
+            Sale.post_stock_moves(sales)
             data = Sale.get_chain_data(sale_ids=[s.id for s in sales])
             builder = DayMoveBuilder(point)
             days = []

@@ -416,24 +416,12 @@ class POSSale(metaclass=PoolMeta):
     @classmethod
     def post_per_day(cls, sales):
         """Post the done sales whose accounting is one move per day: their
-        stock moves now, their accounting when the day is closed
-        (DayMove.post_days)."""
-        pool = Pool()
-        StockMove = pool.get('stock.move')
+        stock moves and accounting when the day is closed (DayMove.post_days
+        calls post_stock_moves), as a POS session makes its pickings when
+        it closes: the cashier does not wait for them at each sale."""
         sales = [s for s in sales if s.state == 'done']
         if not sales:
             return
-        stock_moves = []
-        for sale in sales:
-            for line in sale.lines:
-                if line.product.type == 'service':
-                    continue  # no stock move (POSSaleLine.get_stock_move)
-                move = line.get_stock_move()
-                if move:
-                    stock_moves.append(move)
-        if stock_moves:
-            StockMove.save(stock_moves)
-            StockMove.do(stock_moves)
         # Only the state changes: the content of a done sale was validated
         # (paid in full) when it was done, and is signed by chain() next
         table = cls.__table__()
@@ -447,6 +435,27 @@ class POSSale(metaclass=PoolMeta):
                         table.id, [s.id for s in sub_sales])
                     & (table.state == 'done')))
         clear_cache(sales)
+
+    @classmethod
+    def post_stock_moves(cls, sales):
+        """Make and do the stock moves of the posted sales' goods, those of
+        the lines that have none yet (a sale posted before the moves were
+        left to the closing has them already)"""
+        pool = Pool()
+        StockMove = pool.get('stock.move')
+        lines = [l for s in sales for l in s.lines
+            # a service has no stock move (POSSaleLine.get_stock_move)
+            if l.product and l.product.type != 'service']
+        made = set()
+        for sub_lines in grouped_slice(lines, 1000):
+            made.update(m.origin for m in StockMove.search([
+                        ('origin', 'in', [str(l) for l in sub_lines]),
+                        ]))
+        moves = [m for m in (l.get_stock_move() for l in lines
+                if l not in made) if m]
+        if moves:
+            StockMove.save(moves)
+            StockMove.do(moves)
 
     @classmethod
     def lock_posting(cls, sales):
