@@ -99,7 +99,12 @@ class Intake(ModelSQL, ModelView):
         return 'dropoff'
 
     def get_remaining_weight(self, name):
-        return self.weight - sum(o.weight or 0 for o in self.outcomes)
+        # Rounded to the field's digits: 21.6 - 15.1 is 6.500000000000002,
+        # which the web client takes for a change of the record once the
+        # field is focused (it asks to save a record nobody changed)
+        digits = self.__class__.remaining_weight.digits[1]
+        return round(
+            self.weight - sum(o.weight or 0 for o in self.outcomes), digits)
 
     def get_rec_name(self, name):
         return f'{self.flow.rec_name} {self.weight} kg {self.date}'

@@ -116,7 +116,9 @@ class Occupancy(SpaceViewMixin, ModelSQL, ModelView):
             values = {
                 'available_days': available,
                 'leased_days': leased,
-                'rate': leased / available if available else 0.0,
+                # Rounded to the field's digits (the web client takes an
+                # unrounded float for a change of the record)
+                'rate': round(leased / available, 4) if available else 0.0,
                 'vacant': not leased,
                 'revenue': revenue,
                 'revenue_per_m2': (
