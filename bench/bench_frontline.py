@@ -284,12 +284,18 @@ def set_up(config, args, tills, members):
     if args.points == 'shared':
         points = [restaurant.id] * tills
     else:
+        # Each copy with a sequence of its own, as every point of sale
+        # has (the sale number is locked per sequence)
+        Sequence = Model.get('ir.sequence.strict', config=config)
         points = []
         for i in range(tills):
-            name = f"Banc caisse {i:02d}"
+            name = f"Caisse de banc {i:02d}"
             found = Point.find([('name', '=', name)])
             if not found:
-                found = Point.duplicate([restaurant], {'name': name})
+                sequence, = Sequence.duplicate(
+                    [restaurant.sequence], {'name': name})
+                found = Point.duplicate([restaurant], {
+                        'name': name, 'sequence': sequence.id})
             points.append(found[0].id)
     catalog = Point.till_catalog([restaurant.id], config.context)
     return cashiers, points, catalog, portal_users(config, args, members)
