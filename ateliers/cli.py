@@ -126,12 +126,23 @@ def _run(args, env):
 @options.year_option(default=lambda: datetime.date.today().year,
     show_default="l'année en cours",
     help="Exercice comptable à ouvrir (2000 à 2100).")
-def init(database, demo, reset, language, year):
+@click.option('--sales-since', type=options.Date(), default=None,
+    metavar='DATE',
+    help="Avec --demo : premier jour où les caisses vendent, AAAA-MM-JJ ou "
+    "JJ/MM/AAAA, dans l'année (défaut : le 1er janvier ; plus tard, la "
+    "base est plus vite construite).")
+def init(database, demo, reset, language, year, sales_since):
     """Créer la base avec les quatre modules, la société Les Ateliers, le
     plan comptable français et l'exercice.
 
     La base est construite sous un nom temporaire puis renommée à la fin :
     une initialisation interrompue ne laisse pas de base à moitié faite."""
+    sales_since = sales_since.date() if sales_since else None
+    if sales_since and (not demo or sales_since.year != year):
+        raise click.BadParameter(
+            f"le {sales_since:%d/%m/%Y} n'est pas dans l'année {year}"
+            if demo else "seulement avec --demo.",
+            param_hint="'--sales-since'")
     if environment.database_exists(database) and not reset:
         if not environment.database_complete(database):
             raise ToolError(
@@ -152,7 +163,7 @@ def init(database, demo, reset, language, year):
         environment.ensure_sealing_key()
         environment.create_database(building)
         try:
-            _build(building, password, language, year, demo)
+            _build(building, password, language, year, demo, sales_since)
             environment.rename_database(building, database)
         except BaseException:
             try:
@@ -169,7 +180,7 @@ def init(database, demo, reset, language, year):
         f"mot de passe d'admin dans {password}.")
 
 
-def _build(database, password, language, year, demo):
+def _build(database, password, language, year, demo, sales_since=None):
     "Activate the modules and set up the company in the database"
     env = dict(os.environ, TRYTONPASSFILE=str(password),
         TRYTOND_DATABASE__LANGUAGE=language)
@@ -181,18 +192,21 @@ def _build(database, password, language, year, demo):
                 '-u', *MODULES, '--activate-dependencies', '-l', language],
             env)
         bar.update(1)
-        bar.label = "Société, plan comptable et données"
+        bar.label = ("Société, plan comptable, données et année simulée "
+            "(quelques minutes)" if demo else
+            "Société, plan comptable et données")
         # In a process of its own: once it has ended, the database has no
         # session left open and can be renamed
         _run([sys.executable, '-c',
                 'import sys; from ateliers.cli import setup_process; '
                 'setup_process(*sys.argv[1:])',
-                database, language, str(year), 'demo' if demo else ''],
+                database, language, str(year), 'demo' if demo else '',
+                sales_since.isoformat() if sales_since else ''],
             env)
         bar.update(2)
 
 
-def setup_process(database, language, year, demo):
+def setup_process(database, language, year, demo, sales_since=''):
     "The company set-up and demo data of ``ateliers init`` (child process)"
     environment.prepare()
     try:
@@ -202,7 +216,9 @@ def setup_process(database, language, year, demo):
         if demo:
             from .demo import setup as setup_demo
             setup_demo(config)
-            simulate_demo(database, int(year))
+            simulate_demo(database, int(year), sales_since=(
+                    datetime.date.fromisoformat(sales_since)
+                    if sales_since else None))
         finish_init(config=config)
     except Exception as error:
         if os.environ.get('ATELIERS_DEBUG'):
@@ -211,31 +227,25 @@ def setup_process(database, language, year, demo):
         sys.exit(1)
 
 
-# The share of the tills' daily sales in the demo's year and the months
-# the tills ring up (the last ones of the range): a few sales a day on
-# each till over two months keep ``ateliers init --demo`` within minutes
-# (about 100 sales a day in a full simulation; every till-day costs its
-# closing and accounting move, a whole year of them about 8 min)
+# The share of the tills' daily sales in the demo's year: a few sales a
+# day on each till (about 100 a day in a full simulation).  Each till's day
+# still costs its closing and accounting move: the year so far takes
+# minutes to build (``--sales-since`` makes it shorter: the tests)
 DEMO_SALES_VOLUME = 0.05
-DEMO_SALES_MONTHS = 2
 
 
-def simulate_demo(database, year, today=None):
+def simulate_demo(database, year, today=None, sales_since=None):
     """The demo's year so far: a scale-1 simulation of the year up to
     today (the whole year when it is past, nothing when it is to come), so
-    that every indicator and funder pack shows a real year"""
+    that every indicator and funder pack shows a real year; the tills sell
+    from sales_since (default: 1 January)"""
     from .simulate import Simulation, run
     today = today or datetime.date.today()
     if year > today.year:
         return
-    until = today if year == today.year else datetime.date(year, 12, 31)
-    since = until.replace(day=1)
-    for _ in range(DEMO_SALES_MONTHS - 1):
-        since = (since - datetime.timedelta(days=1)).replace(day=1)
-    if since.year != year:
-        since = datetime.date(year, 1, 1)
+    until = today if year == today.year else None
     run(Simulation(database, year, scale=1, until=until,
-            sales_volume=DEMO_SALES_VOLUME, sales_since=since))
+            sales_volume=DEMO_SALES_VOLUME, sales_since=sales_since))
 
 
 def _proteus(database, language):

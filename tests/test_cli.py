@@ -255,6 +255,9 @@ def test_every_option_is_typed_and_documented():
         (['--config', 'absent.conf', 'serve'], "'absent.conf' n'existe pas"),
         (['simulate', '--year', '2026', '--sales-volume', '0'],
             "'--sales-volume' : 0"),
+        (['init', '--sales-since', '2026-02-01'], "seulement avec --demo"),
+        (['init', '--demo', '--year', '2026', '--sales-since', '2025-12-01'],
+            "'--sales-since' : le 01/12/2025 n'est pas dans l'année 2026"),
         (['simulate', '--year', '2026', '--sales-since', '2025-12-01'],
             "'--sales-since' : le 01/12/2025 n'est pas dans l'année 2026"),
         ])
