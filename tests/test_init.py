@@ -16,7 +16,7 @@ import sys
 from ateliers import cli, environment
 
 
-def build(database, password, language, year, demo):
+def build(database, password, language, year, demo, sales_since=None):
     # Something is written, then the set-up fails half-way
     assert database.endswith('.building'), database
     assert environment.database_exists(database) is False
