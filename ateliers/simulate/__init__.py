@@ -114,7 +114,8 @@ class Simulation:
                 f"La date de fin {self.end:%d/%m/%Y} n'est pas dans "
                 f"l'année {year}.")
         # The first day the tills ring up (before it they stay shut, like
-        # a shop not yet opened): the demo takes its last two months
+        # a shop not yet opened): the tests' demo and year take their last
+        # months only, each till's day costing its closing
         self.sales_since = sales_since or self.start
         if self.sales_since.year != year:
             raise ToolError(

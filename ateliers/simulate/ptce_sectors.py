@@ -13,8 +13,8 @@ would make the year take hours.  At scale N the building's tills are
 copied N - 1 times (a till per site, like the leases' sites), each with
 its own sequence and chain.  ``Simulation.sales_volume`` scales the number
 of sales a day and ``Simulation.sales_since`` is the first day the tills
-open (the demo takes a few sales a day over its last two months, to stay
-quick to build).
+open (the demo takes a few sales a day; the tests' demo and year sell over
+their last months only, to stay quick to build).
 A range that stops today (the demo's year so far) leaves today to the
 tills: nothing rung up, the day open."""
 import datetime
